@@ -1,0 +1,54 @@
+# listen-coach: `make run` to practise, `make test` to check. Both set everything up first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.DEFAULT_GOAL := help
+.PHONY: help setup setup-test system system-test models run demo test bench lint check clean
+
+help:  ## Show this help
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
+
+system:
+	@bash scripts/setup-system.sh
+
+system-test:
+	@bash scripts/setup-system.sh --test
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "setup: installing Python packages into $(VENV) (first time takes a few minutes)"
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+models: $(STAMP)
+	@$(PY) -m listen_coach models install --quiet
+
+setup: system $(STAMP) models  ## Install system packages, the venv and the offline models
+
+setup-test: system-test $(STAMP) models
+
+run: setup  ## Set up, then start the app
+	@$(VENV)/bin/listen-coach
+
+demo: setup  ## Set up, then run the demo drill (no microphone needed)
+	@$(VENV)/bin/listen-coach demo
+
+test: setup-test  ## Set up, then run the test suite
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: setup-test  ## Measure speed and accuracy; writes bench/results.json
+	$(PY) -m bench
+
+lint: $(STAMP)  ## Ruff and mypy
+	$(VENV)/bin/ruff check listen_coach tests bench
+	$(VENV)/bin/mypy listen_coach
+
+check: lint test  ## Lint, then test
+
+clean:  ## Remove the venv and assembled models
+	rm -rf $(VENV) models/*/

@@ -1,0 +1,3 @@
+from listen_coach.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,221 @@
+"""The `listen-coach` command. Subcommands call into the core; heavy imports are lazy
+so `listen-coach --help` answers at once."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from listen_coach import __version__
+from listen_coach.errors import UserError
+
+
+def _settings():
+    from listen_coach.config import load_settings
+
+    return load_settings()
+
+
+def cmd_devices(args: argparse.Namespace) -> int:
+    from listen_coach.audio.devices import list_input_devices
+
+    devices = list_input_devices()
+    if args.json:
+        from dataclasses import asdict
+
+        print(json.dumps([asdict(d) for d in devices], indent=2))
+        return 0
+    if not devices:
+        from listen_coach.audio.devices import NO_DEVICE
+
+        print(NO_DEVICE)
+        return 1
+    print("Input devices (choose one with --device N or audio.input_device in settings):")
+    for d in devices:
+        mark = "*" if d.is_default else " "
+        print(f" {mark} {d.index:>3}  {d.name}  ({d.channels} ch, "
+              f"{d.default_samplerate / 1000:g} kHz, {d.hostapi})")
+    print("   * = default")
+    return 0
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from listen_coach import models
+
+    if args.action == "install":
+        log = (lambda _m: None) if args.quiet else (lambda m: print(f"models: {m}"))
+        path = models.assemble(log=log)
+        if not args.quiet:
+            print(f"models: Whisper base ready in {path}")
+        if not models.spacy_model_available():
+            raise UserError(f"The spaCy model {models.SPACY_MODEL} is missing; run `make setup`.")
+        return 0
+    ok = True
+    for st in models.status(_settings().asr.model_dir):
+        ok &= st.ready
+        print(f"{'ready  ' if st.ready else 'MISSING'}  {st.name}: {st.detail}")
+    return 0 if ok else 1
+
+
+def cmd_transcribe(args: argparse.Namespace) -> int:
+    from listen_coach.asr.transcriber import Transcriber
+    from listen_coach.audio.files import load_audio
+
+    settings = _settings()
+    if args.language:
+        settings.asr.language = args.language
+    clip = load_audio(args.file)  # bad files fail here, before the model loads
+    transcriber = Transcriber(settings.asr)
+    started = time.perf_counter()
+    result = transcriber.transcribe(clip.samples, beam_size=args.beam)
+    elapsed = time.perf_counter() - started
+    if args.json:
+        data = result.to_dict()
+        data["processing_seconds"] = round(elapsed, 3)
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return 0
+    if result.is_empty:
+        print(f"(no speech found in {result.duration:.1f} s of audio)")
+    for seg in result.segments:
+        print(f"[{_clock(seg.start)} - {_clock(seg.end)}] {seg.text}")
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    return 0
+
+
+def cmd_record(args: argparse.Namespace) -> int:
+    """Record from the microphone with live captions; the take is saved as FLAC."""
+    from listen_coach.asr.live import LiveCaptioner
+    from listen_coach.asr.transcriber import Transcriber
+    from listen_coach.audio.recorder import TakeRecorder
+    from listen_coach.audio.sources import MicrophoneSource
+    from listen_coach.errors import AudioError
+
+    settings = _settings()
+    out = Path(args.out) if args.out else settings.data_path / "takes" / time.strftime(
+        "take-%Y%m%d-%H%M%S.flac")
+    transcriber = Transcriber(settings.asr)
+    transcriber.load()
+    source = MicrophoneSource(args.device or settings.audio.input_device or None,
+                              recorder=TakeRecorder(out))
+    live = LiveCaptioner(transcriber, on_update=_print_caption if not args.json else None)
+    source.start()
+    print(f"Recording from {source.device} for {args.seconds:g} s; Ctrl+C stops.",
+          file=sys.stderr)
+    fault: AudioError | None = None
+    deadline = time.monotonic() + args.seconds
+    try:
+        while time.monotonic() < deadline:
+            block = source.read(timeout=0.2)
+            if block is None:
+                break
+            live.feed(block)
+    except AudioError as exc:
+        fault = exc
+    except KeyboardInterrupt:
+        pass
+    finally:
+        source.stop()
+    try:  # blocks captured before stop() are still queued
+        while (block := source.read(timeout=0.5)) is not None and block.size:
+            live.feed(block)
+    except AudioError as exc:
+        fault = fault or exc
+    caption = live.close()
+    print(file=sys.stderr)
+    final = transcriber.transcribe(out) if out.exists() and out.stat().st_size else None
+    if args.json:
+        print(json.dumps({
+            "file": str(out), "live": caption.committed,
+            "text": final.text if final else "", "duration": final.duration if final else 0.0,
+            "device": str(source.device), "error": str(fault) if fault else None,
+        }, indent=2))
+    else:
+        print(f"Saved {out}")
+        print(f"Final transcript: {final.text if final and final.text else '(no speech)'}")
+    if fault:
+        print(f"listen-coach: {fault}", file=sys.stderr)
+        return 2
+    return 0
+
+
+_last_caption = [""]
+
+
+def _print_caption(caption) -> None:
+    line = caption.committed[-70:] + (" ~" + caption.tentative if caption.tentative else "")
+    if line != _last_caption[0]:
+        _last_caption[0] = line
+        print("\r\033[K" + line[-100:], end="", file=sys.stderr, flush=True)
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    """The terminal app is not part of this release yet: show what is ready instead."""
+    from listen_coach import models
+
+    print(f"listen-coach {__version__}: practise active listening, offline.\n")
+    for st in models.status(_settings().asr.model_dir):
+        print(f"  {'ready  ' if st.ready else 'MISSING'}  {st.name}")
+    try:
+        from listen_coach.audio.devices import find_input_device
+
+        print(f"  ready    microphone: {find_input_device(_settings().audio.input_device or None)}")
+    except UserError as exc:
+        print(f"  MISSING  microphone: {exc}")
+    print("\nTry:  listen-coach record --seconds 10    (speak, and watch the live captions)")
+    print("      listen-coach transcribe FILE          (any wav/flac/mp3/ogg)")
+    print("      listen-coach --help")
+    return 0
+
+
+def _clock(seconds: float) -> str:
+    return f"{int(seconds // 60):02d}:{seconds % 60:05.2f}"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="listen-coach",
+        description="Practise active listening: record, transcribe, score, coach. Offline.",
+    )
+    parser.add_argument("--version", action="version", version=f"listen-coach {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("devices", help="list microphones (the default is marked)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_devices)
+
+    p = sub.add_parser("transcribe", help="transcribe an audio file")
+    p.add_argument("file", help="wav, flac, mp3, ogg, ... at any sample rate")
+    p.add_argument("--json", action="store_true", help="text, duration, segments and words")
+    p.add_argument("--beam", type=int, default=None, help="beam width (default: settings, 5)")
+    p.add_argument("--language", help="spoken language code, or 'auto' (default: settings, en)")
+    p.set_defaults(func=cmd_transcribe)
+
+    p = sub.add_parser("record", help="record from the microphone with live captions")
+    p.add_argument("--seconds", type=float, default=10.0, help="how long (default 10)")
+    p.add_argument("--device", help="microphone number or name (see `devices`)")
+    p.add_argument("--out", help="FLAC file to write (default: the data folder)")
+    p.add_argument("--json", action="store_true", help="machine-readable result")
+    p.set_defaults(func=cmd_record)
+
+    p = sub.add_parser("models", help="show or install the offline models")
+    p.add_argument("action", nargs="?", choices=["status", "install"], default="status")
+    p.add_argument("--quiet", action="store_true", help="print nothing when all is well")
+    p.set_defaults(func=cmd_models)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func = getattr(args, "func", cmd_app)
+    try:
+        return int(func(args) or 0)
+    except UserError as exc:
+        print(f"listen-coach: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

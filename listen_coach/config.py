@@ -1,0 +1,141 @@
+"""Typed settings, read from TOML.
+
+The file lives at the platformdirs config path
+(`~/.config/listen-coach/config.toml` on Linux). `LISTEN_COACH_CONFIG` points at
+another file, which keeps tests hermetic. Every setting is documented where it
+is declared; a missing file means all defaults.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from listen_coach.errors import ConfigError
+
+APP_NAME = "listen-coach"
+CONFIG_ENV = "LISTEN_COACH_CONFIG"
+DATA_ENV = "LISTEN_COACH_DATA_DIR"
+
+COMPUTE_TYPES = ("int8", "int8_float32", "int16", "float32", "default")
+
+
+@dataclass
+class AsrSettings:
+    #: A CTranslate2 Whisper model directory (a user's own `small.en`, say).
+    #: Empty means the bundled Whisper base assembled by `make setup`.
+    model_dir: str = ""
+    #: CTranslate2 compute type; int8 is the fastest on CPU with no measurable WER loss.
+    compute_type: str = "int8"
+    #: Spoken language, as a Whisper code ("en", "de", ...); "auto" detects it.
+    language: str = "en"
+    #: Beam width of the final pass (5 halves the WER of 1 for ~40 % more time; DESIGN.md §3).
+    beam_size: int = 5
+    #: CPU threads for the speech model; 0 uses every core.
+    cpu_threads: int = 0
+
+
+@dataclass
+class AudioSettings:
+    #: Microphone by index or (part of its) name, as `listen-coach devices` lists it.
+    #: Empty means the system default input.
+    input_device: str = ""
+    #: Second microphone for the one-channel-per-partner mode with two devices.
+    second_device: str = ""
+
+
+@dataclass
+class Settings:
+    asr: AsrSettings = field(default_factory=AsrSettings)
+    audio: AudioSettings = field(default_factory=AudioSettings)
+    #: Where sessions and recordings are kept; empty means the platformdirs data path.
+    data_dir: str = ""
+
+    @property
+    def data_path(self) -> Path:
+        if env := os.environ.get(DATA_ENV):
+            return Path(env)
+        if self.data_dir:
+            return Path(self.data_dir).expanduser()
+        from platformdirs import user_data_path
+
+        return user_data_path(APP_NAME)
+
+
+def config_path() -> Path:
+    """The settings file in use: `$LISTEN_COACH_CONFIG` or the platformdirs path."""
+    if env := os.environ.get(CONFIG_ENV):
+        return Path(env)
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME) / "config.toml"
+
+
+def _apply(obj: Any, values: dict[str, Any], where: str, path: Path) -> None:
+    known = {f.name: f for f in dataclasses.fields(obj)}
+    for key, value in values.items():
+        name = f"{where}{key}"
+        if key not in known:
+            raise ConfigError(f"{path}: unknown setting '{name}'; see README.md for the settings.")
+        current = getattr(obj, key)
+        if dataclasses.is_dataclass(current):
+            if not isinstance(value, dict):
+                raise ConfigError(f"{path}: '{name}' must be a table like [{name}].")
+            _apply(current, value, f"{name}.", path)
+            continue
+        if isinstance(current, bool) or type(value) is not type(current):
+            raise ConfigError(
+                f"{path}: '{name}' must be {type(current).__name__}, not {value!r}."
+            )
+        setattr(obj, key, value)
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read settings; a missing file gives defaults, a broken one a ConfigError."""
+    path = path or config_path()
+    settings = Settings()
+    if not path.exists():
+        return settings
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path} is not valid TOML ({exc}); fix or delete it.") from None
+    _apply(settings, data, "", path)
+    if settings.asr.compute_type not in COMPUTE_TYPES:
+        raise ConfigError(
+            f"{path}: asr.compute_type must be one of {', '.join(COMPUTE_TYPES)}."
+        )
+    if settings.asr.beam_size < 1:
+        raise ConfigError(f"{path}: asr.beam_size must be 1 or more.")
+    return settings
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> Path:
+    """Write settings as TOML (readable by the user only)."""
+    path = path or config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    top, tables = [], []
+    for f in dataclasses.fields(settings):
+        value = getattr(settings, f.name)
+        if dataclasses.is_dataclass(value):
+            lines = [f"[{f.name}]"]
+            lines += [
+                f"{g.name} = {_toml_value(getattr(value, g.name))}"
+                for g in dataclasses.fields(value)
+            ]
+            tables.append("\n".join(lines))
+        else:
+            top.append(f"{f.name} = {_toml_value(value)}")
+    path.write_text("\n\n".join(["\n".join(top), *tables]) + "\n", encoding="utf-8")
+    path.chmod(0o600)
+    return path
