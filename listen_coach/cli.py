@@ -67,7 +67,10 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
     settings = _settings()
     if args.language:
         settings.asr.language = args.language
+    from listen_coach.models import whisper_model_dir
+
     clip = load_audio(args.file)  # bad files fail here, before the model loads
+    whisper_model_dir(settings.asr.model_dir)  # a broken model is reported even for silence
     transcriber = Transcriber(settings.asr)
     started = time.perf_counter()
     result = transcriber.transcribe(clip.samples, beam_size=args.beam)

@@ -162,16 +162,41 @@ class SpeechModel:
             alignment = self.whisper.find_alignment(tok, [tokens], encoder_output, n_frames)[0]
             merge_punctuations(alignment, "\"'“¿([{-", "\"'.。,，!！?？:：”)]}、")
             limit = len(audio) / SAMPLE_RATE
+            alignment = [w for w in alignment if w["word"].strip()]
             for w in alignment:
-                if not w["word"].strip():
-                    continue
                 start = min(float(w["start"]), limit)
                 end = min(max(float(w["end"]), start), limit)
                 # Text keeps its leading space, so "ill" + "-disposed" rejoin correctly.
                 words.append(Word(w["word"], round(start, 3), round(end, 3),
                                   round(float(w["probability"]), 4)))
+            words = _drop_unvoiced_tail(words)
+            if len(words) < len(alignment):
+                text = "".join(w.text for w in words).strip()
+                tokens = tokens[: _token_count(alignment, len(words))]
         return WindowResult(
             text=text, tokens=tuple(tokens), words=tuple(words),
             avg_logprob=float(avg_logprob), no_speech_prob=float(result.no_speech_prob),
             compression_ratio=ratio, language=lang,
         )
+
+
+#: Words packed tighter than 60 ms each are not backed by audio (fast speech
+#: runs at 200-300 ms a word). A run of 3 or more at the end of a window is text
+#: the decoder invented in the padding, typically the sentence said again, which
+#: the aligner squeezes into the last few frames.
+UNVOICED_SECONDS_PER_WORD = 0.06
+UNVOICED_RUN = 3
+
+
+def _drop_unvoiced_tail(words: list[Word]) -> list[Word]:
+    for i in range(max(0, len(words) - UNVOICED_RUN + 1)):
+        tail = words[i:]
+        if len(tail) < UNVOICED_RUN or tail[0].end - tail[0].start > UNVOICED_SECONDS_PER_WORD:
+            continue
+        if tail[-1].end - tail[0].start < UNVOICED_SECONDS_PER_WORD * len(tail):
+            return words[:i]
+    return words
+
+
+def _token_count(alignment: list[dict], n_words: int) -> int:
+    return sum(len(w["tokens"]) for w in alignment[:n_words])

@@ -3,7 +3,8 @@
 Each block is written and flushed as it arrives, so if the app or the machine
 dies mid-take, everything up to the last block is on disk and readable (FLAC
 decoders treat the unfinished header's zero length as "unknown" and read to
-the end of the data).
+the end of the data). The FLAC encoder holds back at most one unfinished block
+(4096 samples, 0.26 s), so that is the most a crash can lose.
 """
 
 from __future__ import annotations

@@ -1,0 +1,71 @@
+"""Live captions: committed text plus a tentative tail, from the real model."""
+
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from listen_coach.asr.live import LiveCaptioner
+from listen_coach.asr.wer import wer
+from listen_coach.audio.files import load_audio
+from listen_coach.audio.sources import FileSource
+from support.speech import SENTENCES, SYNTH_WER
+
+pytestmark = pytest.mark.slow
+
+
+def replay(transcriber, path, realtime=False):
+    updates = []
+    live = LiveCaptioner(transcriber, on_update=updates.append)
+    source = FileSource(path, realtime=realtime)
+    source.start()
+    while (block := source.read(timeout=1.0)) is not None:
+        live.feed(block)
+        if not realtime:
+            time.sleep(0.01)  # let the worker see the audio arrive in steps
+    return live.close(), updates
+
+
+def test_live_captions_match_the_speech(transcriber, speech_dir):
+    final, updates = replay(transcriber, speech_dir / "project-lead.wav")
+    assert final.final and not final.tentative
+    assert wer(SENTENCES["project"], final.committed) <= SYNTH_WER, final.committed
+    assert updates, "captions should update while the audio arrives"
+
+
+def test_committed_text_only_grows(transcriber, speech_dir):
+    _, updates = replay(transcriber, speech_dir / "mentor-lead.wav", realtime=True)
+    committed = [u.committed for u in updates]
+    assert any(u.tentative for u in updates), "a tentative tail shows before words commit"
+    assert all(b.startswith(a) for a, b in zip(committed, committed[1:]))
+
+
+def test_feed_never_blocks_while_decoding(transcriber, speech_dir):
+    audio = load_audio(speech_dir / "customer.wav").samples
+    live = LiveCaptioner(transcriber)
+    worst = 0.0
+    for start in range(0, len(audio), 800):
+        t0 = time.perf_counter()
+        live.feed(audio[start:start + 800])
+        worst = max(worst, time.perf_counter() - t0)
+        time.sleep(0.005)
+    live.close()
+    assert worst < 0.05  # appending never waits for a decode (which takes ~0.3 s)
+
+
+def test_silence_gives_no_caption(transcriber):
+    seen = []
+    live = LiveCaptioner(transcriber, on_update=lambda c: seen.append(c.committed + c.tentative))
+    for _ in range(60):
+        live.feed(np.zeros(1600, np.float32))
+    final = live.close()
+    assert final.committed == "" and not any(seen)
+
+
+def test_update_callback_runs_off_the_callers_thread(transcriber, speech_dir):
+    threads = set()
+    live = LiveCaptioner(transcriber, on_update=lambda c: threads.add(threading.get_ident()))
+    live.feed(load_audio(speech_dir / "mentor.wav").samples)
+    live.close()
+    assert threads and threading.get_ident() not in threads
