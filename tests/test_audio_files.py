@@ -6,7 +6,6 @@ import soundfile as sf
 
 from listen_coach.audio.files import load_audio
 from listen_coach.audio.level import dbfs
-from listen_coach.audio.recorder import TakeRecorder
 from listen_coach.errors import AudioFileError
 
 

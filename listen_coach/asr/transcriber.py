@@ -126,11 +126,16 @@ class Transcriber:
     def transcribe(self, audio: np.ndarray | str | Path, beam_size: int | None = None
                    ) -> Transcript:
         """Transcribe a take: a path to any audio file, or 16 kHz mono float32 samples."""
-        if not isinstance(audio, np.ndarray):
-            audio = load_audio(audio).samples
-        audio = np.ascontiguousarray(audio, dtype=np.float32)
-        if audio.ndim > 1:
-            audio = audio.mean(axis=1)
+        if isinstance(audio, np.ndarray):
+            samples = audio
+        else:
+            samples = load_audio(audio).samples
+        take = np.ascontiguousarray(samples, dtype=np.float32)
+        if take.ndim > 1:
+            take = take.mean(axis=1)
+        return self._transcribe(take, beam_size)
+
+    def _transcribe(self, audio: np.ndarray, beam_size: int | None) -> Transcript:
         duration = len(audio) / SAMPLE_RATE
         language = self.settings.language if self.settings.language != "auto" else ""
         if dbfs(audio) < guards.SILENCE_DBFS:

@@ -48,7 +48,9 @@ def load_audio(path: str | Path, stereo: bool = False) -> AudioClip:
     if path.is_dir():
         raise AudioFileError(f"{path} is a folder, not an audio file.")
     if path.stat().st_size == 0:
-        raise AudioFileError(f"{path} is empty (0 bytes), so there is nothing to play or transcribe.")
+        raise AudioFileError(
+            f"{path} is empty (0 bytes), so there is nothing to play or transcribe."
+        )
     try:
         container = av.open(str(path), metadata_errors="ignore")
     except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as exc:

@@ -13,7 +13,7 @@ import queue
 import threading
 import time
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -32,6 +32,9 @@ MAX_QUEUE_SECONDS = 60.0
 #: device is gone (USB unplugged, sound server died). PortAudio delivers a block
 #: every 50 ms, so 2 s is 40 missed blocks: no false alarms under load.
 STALL_SECONDS = 2.0
+#: Before the first block, allow this long: PulseAudio's ALSA plugin took 1.5 s
+#: to deliver the first block on our machines.
+STARTUP_SECONDS = 10.0
 
 
 class AudioSource(Protocol):
@@ -128,7 +131,7 @@ class MicrophoneSource:
         self._raw: queue.Queue[np.ndarray] = queue.Queue(
             maxsize=int(MAX_QUEUE_SECONDS / BLOCK_SECONDS)
         )
-        self._stream = None
+        self._stream: Any = None
         self._thread: threading.Thread | None = None
         self._running = threading.Event()
         self.overflows = 0
@@ -143,7 +146,7 @@ class MicrophoneSource:
             )
         self.input_rate = pick_samplerate(self.device, self.channels)
         try:
-            self._stream = sd.InputStream(
+            stream = sd.InputStream(
                 device=self.device.index,
                 channels=self.channels,
                 samplerate=self.input_rate,
@@ -151,8 +154,9 @@ class MicrophoneSource:
                 blocksize=int(self.input_rate * BLOCK_SECONDS),
                 callback=self._callback,
             )
+            self._stream = stream
             self._running.set()
-            self._stream.start()
+            stream.start()
         except sd.PortAudioError as exc:
             self._running.clear()
             self._pump.finish()
@@ -178,6 +182,7 @@ class MicrophoneSource:
                 self.input_rate, SAMPLE_RATE, self.channels, dtype="float32"
             )
         last = time.monotonic()
+        started = False
         error: AudioError | None = None
         while True:
             try:
@@ -186,7 +191,8 @@ class MicrophoneSource:
                 if not self._running.is_set():
                     break
                 stream = self._stream
-                stalled = time.monotonic() - last > self.stall_seconds
+                quiet = time.monotonic() - last
+                stalled = quiet > (self.stall_seconds if started else STARTUP_SECONDS)
                 if stalled or (stream is not None and not stream.active):
                     name = self.device.name if self.device else "The microphone"
                     error = DeviceLost(
@@ -196,6 +202,7 @@ class MicrophoneSource:
                     break
                 continue
             last = time.monotonic()
+            started = True
             block = raw if self.channels > 1 else raw[:, 0]
             if resampler is not None:
                 block = resampler.resample_chunk(block)

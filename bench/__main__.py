@@ -1,0 +1,47 @@
+"""Run every benchmark, print a table, write bench/results.json.
+
+Figures are medians or ratios on a shared 2-core machine: compare runs on one
+machine, not across machines. Later capabilities add their own modules here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+from bench import asr
+
+BENCHES = [asr.bench_final_pass, asr.bench_live_lag, asr.bench_process]
+
+
+def main() -> int:
+    only = sys.argv[1:]
+    rows: list[dict] = []
+    for bench in BENCHES:
+        if only and not any(o in bench.__name__ for o in only):
+            continue
+        print(f"running {bench.__module__}.{bench.__name__} ...", file=sys.stderr, flush=True)
+        bench(rows)
+    width = max(len(r["name"]) for r in rows)
+    print(f"\n{'benchmark':<{width}}  {'value':>10}  {'target':<8}  detail")
+    for r in rows:
+        value = r.get("value", "skipped")
+        detail = r.get("detail", r.get("skipped", ""))
+        print(f"{r['name']:<{width}}  {value!s:>10}  {r.get('target', ''):<8}  {detail}")
+    out = Path(__file__).resolve().parent / "results.json"
+    out.write_text(json.dumps({
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                    "platform": platform.platform()},
+        "rows": rows,
+    }, indent=2))
+    print(f"\nwrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,137 @@
+"""Speech recognition rows: WER and real-time factor, live-caption lag, start-up, memory."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_ASR = ROOT.parent / "shared" / "data" / "speech" / "asr"
+
+#: A passage the project wrote for the lag benchmark (not used for any tuning).
+LAG_PASSAGE = (
+    "Last spring our team lost its biggest client. I had spent two years on that account, "
+    "and when the email came I honestly did not know what to tell everyone. "
+    "My manager said we should call the client and ask what went wrong, "
+    "so we did, and it turned out the problem was our reporting, not the work itself."
+)
+
+
+def shared_clips() -> list[tuple[Path, str]]:
+    if not SHARED_ASR.is_dir():
+        return []
+    clips = [(SHARED_ASR / "jfk" / "jfk.flac", (SHARED_ASR / "jfk" / "jfk.txt").read_text())]
+    for folder in ("librivox", "pocketsphinx_cmd"):
+        for line in (SHARED_ASR / folder / "transcripts.txt").read_text().splitlines():
+            if line.strip():
+                name, text = line.split(" ", 1)
+                clips.append((SHARED_ASR / folder / f"{name}.wav", text))
+    return clips
+
+
+def bench_final_pass(rows: list[dict]) -> None:
+    from listen_coach.asr.transcriber import Transcriber
+    from listen_coach.asr.wer import corpus_wer, wer
+    from listen_coach.audio.files import load_audio
+
+    clips = shared_clips()
+    if not clips:
+        rows.append({"name": "asr", "skipped": "../shared/data/speech is absent"})
+        return
+    transcriber = Transcriber()
+    transcriber.load()
+    transcriber.transcribe(load_audio(clips[0][0]).samples)  # warm-up
+    pairs, audio_s, compute_s, per_clip = [], 0.0, 0.0, []
+    for path, reference in clips:
+        samples = load_audio(path).samples
+        runs = []
+        for _ in range(3):
+            started = time.perf_counter()
+            result = transcriber.transcribe(samples)
+            runs.append(time.perf_counter() - started)
+        pairs.append((reference, result.text))
+        audio_s += len(samples) / 16000
+        compute_s += statistics.median(runs)
+        per_clip.append(wer(reference, result.text))
+    rows.append({"name": "asr.final_pass.wer", "value": round(corpus_wer(pairs), 4),
+                 "target": "<= 0.05", "detail": f"{len(clips)} real clips, beam 5, "
+                 f"per-clip max {max(per_clip):.3f}"})
+    rows.append({"name": "asr.final_pass.rtf", "value": round(compute_s / audio_s, 4),
+                 "target": "<= 0.15", "detail": f"median of 3 runs; {audio_s:.1f} s of audio"})
+
+
+def _espeak_passage(folder: Path) -> tuple[Path, str] | None:
+    import shutil
+
+    if shutil.which("espeak-ng") is None:
+        return None
+    path = folder / "passage.wav"
+    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "160", "-w", str(path), LAG_PASSAGE],
+                   check=True, capture_output=True)
+    return path, LAG_PASSAGE
+
+
+def bench_live_lag(rows: list[dict]) -> None:
+    from listen_coach.asr.live import LiveCaptioner
+    from listen_coach.asr.transcriber import Transcriber
+    from listen_coach.asr.wer import wer
+    from listen_coach.audio.sources import FileSource
+
+    transcriber = Transcriber()
+    transcriber.load()
+    with tempfile.TemporaryDirectory() as tmp:
+        sources = [c for c in shared_clips() if "librivox" not in str(c[0])][:2]
+        passage = _espeak_passage(Path(tmp))
+        if passage:
+            sources.append(passage)
+        lags: list[float] = []
+        errors = []
+        for path, reference in sources:
+            live = LiveCaptioner(transcriber)
+            source = FileSource(path, realtime=True)
+            source.start()
+            while (block := source.read(timeout=1.0)) is not None:
+                live.feed(block)
+            final = live.close()
+            for word, committed_at in zip(final.words, live.commit_times, strict=True):
+                lags.append(committed_at - source.started_at - word.end)
+            errors.append(wer(reference, final.committed))
+    lags_arr = np.array(lags)
+    rows.append({"name": "live.caption_lag.median_s", "value": round(float(np.median(lags_arr)), 3),
+                 "target": "<= 1.5", "detail": f"{len(lags)} words, {len(sources)} real-time "
+                 "replays; lag = commit time - word end"})
+    rows.append({"name": "live.caption_lag.p90_s",
+                 "value": round(float(np.percentile(lags_arr, 90)), 3), "target": "<= 2.5"})
+    rows.append({"name": "live.caption.wer", "value": round(float(np.mean(errors)), 4),
+                 "detail": "committed live text vs reference (greedy; the final pass re-decodes)"})
+
+
+def _timed_child(args: list[str]) -> tuple[float, int, int]:
+    """Wall seconds, exit status and peak RSS (MiB) of one child process."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    return time.perf_counter() - started, status, usage.ru_maxrss // 1024
+
+
+def bench_process(rows: list[dict]) -> None:
+    exe = str(Path(sys.executable).with_name("listen-coach"))
+    help_times = [_timed_child([exe, "--help"])[0] for _ in range(7)]
+    rows.append({"name": "cli.help_s", "value": round(statistics.median(help_times), 3),
+                 "target": "< 0.3", "detail": "median of 7"})
+    clips = shared_clips()
+    if not clips:
+        return
+    runs = [_timed_child([exe, "transcribe", "--json", str(clips[0][0])]) for _ in range(3)]
+    rows.append({"name": "asr.fresh_process_first_transcript_s",
+                 "value": round(statistics.median(r[0] for r in runs), 3),
+                 "detail": "import + model load + 11 s clip, median of 3"})
+    rows.append({"name": "asr.peak_memory_mib", "value": max(r[2] for r in runs),
+                 "target": "<= 600", "detail": "peak RSS of `listen-coach transcribe`"})
