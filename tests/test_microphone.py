@@ -13,6 +13,7 @@ import pytest
 from listen_coach.asr.wer import wer
 from listen_coach.audio.devices import find_input_device, list_input_devices
 from listen_coach.audio.files import load_audio
+from listen_coach.audio.level import channel_dbfs
 from listen_coach.audio.recorder import TakeRecorder
 from listen_coach.audio.sources import MicrophoneSource
 from support.speech import SENTENCES, SYNTH_WER
@@ -86,6 +87,47 @@ def test_capture_matches_the_played_samples(virtual_mic, tmp_path):
     similarity = np.dot(segment, signal[16000:]) / (
         np.linalg.norm(segment) * np.linalg.norm(signal[16000:]))
     assert similarity > 0.95
+
+
+def _capture(source, mic, wav, device="vsink", settle=1.0):
+    source.start()
+    mic.play(wav, device=device).wait(timeout=30)
+    time.sleep(settle)
+    source.stop()
+    blocks = []
+    while (block := source.read(timeout=0.5)) is not None and block.size:
+        blocks.append(block)
+    return np.concatenate(blocks)
+
+
+def test_two_channel_input_keeps_partners_apart(virtual_mic, speech_dir, tmp_path):
+    """One partner per channel: speech on the left only stays on the left."""
+    import soundfile as sf
+
+    virtual_mic.add_stereo_mic()
+    speech = load_audio(speech_dir / "project-lead.wav").samples
+    sf.write(tmp_path / "left.wav", np.stack([speech, np.zeros_like(speech)], 1), 16000)
+    take = tmp_path / "stereo.flac"
+    audio = _capture(MicrophoneSource(channels=2, recorder=TakeRecorder(take, channels=2)),
+                     virtual_mic, tmp_path / "left.wav", device="ssink")
+    assert audio.ndim == 2 and audio.shape[1] == 2
+    left, right = channel_dbfs(audio)
+    assert left > -40 and right < left - 40
+    assert load_audio(take, stereo=True).samples.shape[1] == 2
+
+
+def test_two_devices_paired_into_one_stereo_stream(virtual_mic, speech_dir):
+    """Two PortAudio devices ('pulse' and 'default', both on the virtual mic) opened
+    together come out as one aligned two-channel stream."""
+    from listen_coach.audio.sources import DualMicrophoneSource
+
+    names = [d.name for d in list_input_devices()]
+    if not {"pulse", "default"} <= set(names):
+        pytest.skip(f"needs ALSA's pulse and default devices, found {names}")
+    audio = _capture(DualMicrophoneSource("pulse", "default"), virtual_mic,
+                     speech_dir / "customer-lead.wav")
+    assert audio.shape[1] == 2
+    assert min(channel_dbfs(audio)) > -40  # both devices heard the speech
 
 
 def test_device_lost_mid_recording_keeps_the_take(virtual_mic, speech_dir, tmp_path):

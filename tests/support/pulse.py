@@ -43,8 +43,17 @@ class VirtualMic:
                        capture_output=True)
         return self
 
-    def play(self, wav: Path) -> subprocess.Popen:
-        return subprocess.Popen(["paplay", "--device=vsink", str(wav)], env=self.env)
+    def add_stereo_mic(self) -> None:
+        """A two-channel virtual microphone `smic` fed by sink `ssink`, made the default."""
+        for args in (["load-module", "module-null-sink", "sink_name=ssink", "rate=16000",
+                      "channels=2"],
+                     ["load-module", "module-virtual-source", "source_name=smic",
+                      "master=ssink.monitor", "channels=2"],
+                     ["set-default-source", "smic"]):
+            subprocess.run(["pactl", *args], env=self.env, check=True, capture_output=True)
+
+    def play(self, wav: Path, device: str = "vsink") -> subprocess.Popen:
+        return subprocess.Popen(["paplay", f"--device={device}", str(wav)], env=self.env)
 
     def pid(self) -> int | None:
         pidfile = self.runtime_dir / "pulse" / "pid"
