@@ -156,21 +156,10 @@ def _print_caption(caption) -> None:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
-    """The terminal app is not part of this release yet: show what is ready instead."""
-    from listen_coach import models
+    """Start the terminal app (the home screen shows what is ready)."""
+    from listen_coach.tui.app import make_app
 
-    print(f"listen-coach {__version__}: practise active listening, offline.\n")
-    for st in models.status(_settings().asr.model_dir):
-        print(f"  {'ready  ' if st.ready else 'MISSING'}  {st.name}")
-    try:
-        from listen_coach.audio.devices import find_input_device
-
-        print(f"  ready    microphone: {find_input_device(_settings().audio.input_device or None)}")
-    except UserError as exc:
-        print(f"  MISSING  microphone: {exc}")
-    print("\nTry:  listen-coach record --seconds 10    (speak, and watch the live captions)")
-    print("      listen-coach transcribe FILE          (any wav/flac/mp3/ogg)")
-    print("      listen-coach --help")
+    make_app().run()
     return 0
 
 

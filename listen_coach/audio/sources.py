@@ -332,6 +332,7 @@ class FileSource:
     def __init__(self, path: str | Path, stereo: bool = False, realtime: bool = True,
                  recorder: TakeRecorder | None = None, speed: float = 1.0):
         self.clip = load_audio(path, stereo=stereo)
+        self.name = Path(path).name
         self.channels = 2 if stereo else 1
         self.realtime = realtime
         self.speed = speed

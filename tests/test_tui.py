@@ -1,0 +1,66 @@
+"""The real app, driven by Pilot, fed from a WAV file through the real transcriber."""
+
+import asyncio
+
+import pytest
+
+from listen_coach.asr.wer import wer
+from listen_coach.audio.sources import FileSource
+from listen_coach.config import load_settings
+from listen_coach.tui.app import HomeScreen, MicCheckScreen, make_app, meter_bar
+from support.speech import SENTENCES, SYNTH_WER
+
+
+def test_meter_bar_spans_silence_to_full_scale():
+    assert meter_bar(-100).startswith("░" * 40)
+    assert meter_bar(0).startswith("█" * 40)
+
+
+async def _wait_for(predicate, timeout=30.0):
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        assert loop.time() < deadline, "timed out"
+        await asyncio.sleep(0.1)
+
+
+@pytest.mark.slow
+def test_home_then_microphone_check_shows_live_captions(transcriber, speech_dir):
+    app = make_app(load_settings(), transcriber,
+                   lambda: FileSource(speech_dir / "mentor-lead.wav", realtime=True))
+
+    async def run():
+        async with app.run_test(size=(80, 24)) as pilot:
+            assert isinstance(app.screen, HomeScreen)
+            await _wait_for(lambda: app.model_state == "ready")
+            status = str(app.screen.query_one("#status").render())
+            assert "Speech model: ready" in status
+            await pilot.press("m")
+            assert isinstance(app.screen, MicCheckScreen)
+            caption = app.screen.query_one("#caption")
+            await _wait_for(lambda: wer(SENTENCES["mentor"], str(caption.render())) <= SYNTH_WER)
+            assert "dBFS" in str(app.screen.query_one("#meter").render())
+            await pilot.press("escape")
+            assert isinstance(app.screen, HomeScreen)
+            await pilot.press("q")
+
+    asyncio.run(run())
+
+
+@pytest.mark.slow
+def test_missing_microphone_is_a_sentence_on_screen(transcriber):
+    from listen_coach.errors import NoInputDevice
+
+    def no_mic():
+        raise NoInputDevice("No microphone was found; plug one in.")
+
+    app = make_app(load_settings(), transcriber, no_mic)
+
+    async def run():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("m")
+            name = app.screen.query_one("#mic-name")
+            await _wait_for(lambda: "No microphone" in str(name.render()))
+            await pilot.press("escape")
+
+    asyncio.run(run())
