@@ -51,7 +51,9 @@ def test_feed_never_blocks_while_decoding(transcriber, speech_dir):
         worst = max(worst, time.perf_counter() - t0)
         time.sleep(0.005)
     live.close()
-    assert worst < 0.05  # appending never waits for a decode (which takes ~0.3 s)
+    assert live.decode_seconds, "the worker decoded while audio was fed"
+    # Appending never waits for a decode: the slowest feed is far below the fastest decode.
+    assert worst < 0.5 * min(live.decode_seconds)
 
 
 def test_silence_gives_no_caption(transcriber):
