@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-test system system-test models run demo test bench lint check clean
+.PHONY: help setup setup-test system system-test models run test bench lint check clean
 
 help:  ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -34,9 +34,6 @@ setup-test: system-test $(STAMP) models
 
 run: setup  ## Set up, then start the app
 	@$(VENV)/bin/listen-coach
-
-demo: setup  ## Set up, then run the demo drill (no microphone needed)
-	@$(VENV)/bin/listen-coach demo
 
 test: setup-test  ## Set up, then run the test suite
 	$(PY) -m pytest $(PYTEST_ARGS)
