@@ -100,12 +100,21 @@ def cmd_record(args: argparse.Namespace) -> int:
     settings = _settings()
     out = Path(args.out) if args.out else settings.data_path / "takes" / time.strftime(
         "take-%Y%m%d-%H%M%S.flac")
+    from listen_coach.audio.devices import find_input_device
+    from listen_coach.models import whisper_model_dir
+
+    device = args.device or settings.audio.input_device or None
+    find_input_device(device)  # no microphone: say so before creating files or loading models
+    whisper_model_dir(settings.asr.model_dir)
     transcriber = Transcriber(settings.asr)
     transcriber.load()
-    source = MicrophoneSource(args.device or settings.audio.input_device or None,
-                              recorder=TakeRecorder(out))
+    source = MicrophoneSource(device, recorder=TakeRecorder(out))
+    try:
+        source.start()
+    except AudioError:
+        out.unlink(missing_ok=True)  # nothing was recorded: leave no empty take behind
+        raise
     live = LiveCaptioner(transcriber, on_update=_print_caption if not args.json else None)
-    source.start()
     print(f"Recording from {source.device} for {args.seconds:g} s; Ctrl+C stops.",
           file=sys.stderr)
     fault: AudioError | None = None
