@@ -23,16 +23,18 @@ COMPRESSION_RATIO = 2.4
 #: quiet laptop microphone sits around -60 to -50 dBFS; speech peaks at -30 to -10.
 SILENCE_DBFS = -55.0
 #: A stock phrase survives only when the model's mean word probability reaches
-#: this and its no-speech probability stays under 0.2 (stock phrases spoken for
-#: real decode with word probabilities of 0.8-0.99).
+#: this and its no-speech probability stays under 0.2. Spoken for real (espeak-ng,
+#: measured here), "Thank you." decodes at 0.88 and "Thanks for watching." at 0.95,
+#: with no-speech probability 0.01-0.02.
 STOCK_PHRASE_MIN_PROB = 0.7
 STOCK_PHRASE_MAX_NO_SPEECH = 0.2
 
+#: Subtitle clichés only. Short words a listener really says ("okay", "hmm",
+#: "right") are not here: they are encouragers, and the drill counts them.
 _STOCK = {
     "thank you", "thank you very much", "thanks for watching", "thank you for watching",
     "thanks for watching and see you next time", "please subscribe", "bye", "you",
-    "subtitles by the amara org community", "so", "okay", "oh", "uh", "um", "hmm",
-    "i m sorry", "music", "applause", "silence", "the end",
+    "subtitles by the amara org community", "music", "applause", "silence", "the end",
 }
 _NONWORD = re.compile(r"[^a-z0-9 ]+")
 
