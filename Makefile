@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-test system system-test models run test bench lint check clean
+.PHONY: help setup setup-test system system-test models run test bench train-scorer lint check clean
 
 help:  ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -41,8 +41,13 @@ test: setup-test  ## Set up, then run the test suite
 bench: setup-test  ## Measure speed and accuracy; writes bench/results.json
 	$(PY) -m bench
 
+train-scorer: setup  ## Retrain the point-presence model (needs ../shared; ~30 min on 2 cores)
+	$(PY) -m pip install --quiet -e '.[dev,train]'
+	$(PY) -m training.train_scorer
+	$(PY) -m training.fit_combiner
+
 lint: $(STAMP)  ## Ruff and mypy
-	$(VENV)/bin/ruff check listen_coach tests bench
+	$(VENV)/bin/ruff check listen_coach tests bench training
 	$(VENV)/bin/mypy listen_coach
 
 check: lint test  ## Lint, then test

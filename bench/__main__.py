@@ -13,9 +13,10 @@ import sys
 import time
 from pathlib import Path
 
-from bench import asr
+from bench import asr, scoring
 
-BENCHES = [asr.bench_final_pass, asr.bench_live_lag, asr.bench_process]
+BENCHES = [asr.bench_final_pass, asr.bench_live_lag, asr.bench_process,
+           scoring.bench_presence, scoring.bench_round]
 
 
 def main() -> int:

@@ -164,6 +164,69 @@ def _print_caption(caption) -> None:
         print("\r\033[K" + line[-100:], end="", file=sys.stderr, flush=True)
 
 
+def _read_text_or_audio(path_text: str, what: str) -> tuple[str, list[str]]:
+    """A .txt file's text (any encoding, undecodable bytes replaced), or an audio file
+    transcribed. Returns the text and notes for the user."""
+    from listen_coach.errors import AudioFileError
+
+    path = Path(path_text)
+    if not path.exists():
+        raise UserError(f"No such file: {path} ({what}).")
+    if path.suffix.lower() in (".txt", ".text", ".md", ""):
+        raw = path.read_bytes()
+        try:
+            return raw.decode("utf-8"), []
+        except UnicodeDecodeError:
+            return raw.decode("utf-8", errors="replace"), [
+                f"{path} is not UTF-8 text; unreadable characters were replaced."]
+    from listen_coach.asr.transcriber import Transcriber
+
+    try:
+        result = Transcriber(_settings().asr).transcribe(path)
+    except AudioFileError as exc:
+        raise UserError(f"{exc} ({what}; give a .txt file or an audio file)") from None
+    return result.text, [f"{what} transcribed from {path.name}: {len(result.words)} words."]
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from listen_coach.scoring.report import score_round
+
+    speaker, notes = _read_text_or_audio(args.speaker, "the speaker")
+    summary, more = _read_text_or_audio(args.summary, "the summary")
+    notes += more
+    points = None
+    if args.points:
+        text, more = _read_text_or_audio(args.points, "the points")
+        notes += more
+        points = [line.strip(" -*•\t") for line in text.splitlines() if line.strip(" -*•\t")]
+    result = score_round(speaker, summary, points=points, speaker_name=args.name)
+    if args.json:
+        data = result.to_dict()
+        data["input_notes"] = notes
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return 0
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(f"Score {result.overall}/100   points caught {result.covered}/{len(result.points)}")
+    print("  " + "  ".join(f"{k} {v:.0%}" for k, v in result.components.items()))
+    print("\nPoints:")
+    for p in result.points:
+        mark = "✔" if p.match.covered else "✘"
+        print(f"  {mark} {p.match.point}")
+        if p.match.evidence:
+            print(f"      you said: “{p.match.evidence}”")
+    if result.issues:
+        print("\nNot what was said:")
+        for issue in result.issues:
+            print(f"  ! {issue.summary_text}  ({issue.kind})")
+    q = result.question
+    print(f"\nQuestion: {f'“{q.text}” ({q.kind})' if q else 'none asked'}")
+    print("\nTips:")
+    for tip in result.tips:
+        print(f"  • {tip}")
+    return 0
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     """Start the terminal app (the home screen shows what is ready)."""
     from listen_coach.tui.app import make_app
@@ -201,6 +264,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="FLAC file to write (default: the data folder)")
     p.add_argument("--json", action="store_true", help="machine-readable result")
     p.set_defaults(func=cmd_record)
+
+    p = sub.add_parser("score", help="score a listener's summary of what a speaker said")
+    p.add_argument("--speaker", required=True, help="what the speaker said: .txt or audio")
+    p.add_argument("--summary", required=True, help="the listener's summary: .txt or audio")
+    p.add_argument("--points", help="annotated points, one per line (default: extracted)")
+    p.add_argument("--name", help="the speaker's name, for the tips")
+    p.add_argument("--json", action="store_true", help="every component, machine-readable")
+    p.set_defaults(func=cmd_score)
 
     p = sub.add_parser("models", help="show or install the offline models")
     p.add_argument("action", nargs="?", choices=["status", "install"], default="status")

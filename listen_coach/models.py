@@ -69,7 +69,7 @@ def load_manifest(path: Path | None = None) -> dict[str, ModelSpec]:
                 name=f["name"],
                 size=int(f["size"]),
                 sha256=f["sha256"],
-                parts=tuple(Part(p["package"], p["path"]) for p in f["parts"]),
+                parts=tuple(Part(p["package"], p["path"]) for p in f.get("parts", [])),
             )
             for f in entry["files"]
         )
@@ -110,7 +110,7 @@ def _file_key(path: Path) -> list:
     return [st.st_size, st.st_mtime_ns]
 
 
-def verify(spec: ModelSpec, directory: Path, rehash: bool = False) -> None:
+def verify(spec: ModelSpec, directory: Path, rehash: bool = False, fix: str = FIX) -> None:
     """Raise ModelError unless every file is present with the right size and hash.
 
     Hashes are only recomputed for files whose size or mtime differ from the last
@@ -121,18 +121,18 @@ def verify(spec: ModelSpec, directory: Path, rehash: bool = False) -> None:
     for f in spec.files:
         path = directory / f.name
         if not path.is_file():
-            raise ModelError(f"The {spec.name} model is missing {path}; {FIX}.")
+            raise ModelError(f"The {spec.name} model is missing {path}; {fix}.")
         size = path.stat().st_size
         if size != f.size:
             raise ModelError(
                 f"The {spec.name} model file {path} is truncated or damaged "
-                f"({size:,} bytes, expected {f.size:,}); {FIX}."
+                f"({size:,} bytes, expected {f.size:,}); {fix}."
             )
         if not rehash and stamp.get(f.name) == _file_key(path) + [f.sha256]:
             continue
         if _sha256(path) != f.sha256:
             raise ModelError(
-                f"The {spec.name} model file {path} is corrupted (checksum mismatch); {FIX}."
+                f"The {spec.name} model file {path} is corrupted (checksum mismatch); {fix}."
             )
         stamp[f.name] = _file_key(path) + [f.sha256]
         changed = True

@@ -7,7 +7,8 @@ import pytest
 
 CORE = ["listen_coach.audio", "listen_coach.audio.sources", "listen_coach.asr",
         "listen_coach.asr.transcriber", "listen_coach.asr.live", "listen_coach.config",
-        "listen_coach.models", "listen_coach.cli"]
+        "listen_coach.models", "listen_coach.cli", "listen_coach.scoring",
+        "listen_coach.scoring.report", "listen_coach.scoring.presence"]
 
 
 @pytest.mark.parametrize("module", CORE)

@@ -1,0 +1,116 @@
+"""Scoring rows: point presence against human judgments, speed of checks and of a round."""
+
+from __future__ import annotations
+
+import re
+import statistics
+import time
+from collections import defaultdict
+
+import numpy as np
+
+#: A round written for the benchmark: about two minutes of speech and a 30 s summary.
+SPEAKER = (
+    "So, um, the thing that's been on my mind is the community garden project. We started it "
+    "two years ago with, like, six volunteers, and now there are nearly forty people who come "
+    "every Saturday. The problem is the council wants the land back by next spring because "
+    "they're planning to build a car park there. I found out from a letter, not even a phone "
+    "call, which honestly made me furious. Marcus, who runs the seed swap, thinks we should "
+    "just move to the school field, but the head teacher hasn't said yes yet and I'm worried "
+    "she won't. The other option is a petition. We collected about eight hundred signatures "
+    "last year for the lighting, and that worked, so maybe it could work again. But I'm tired, "
+    "to be honest. I've been doing the rota, the emails, the funding bids, all of it, mostly "
+    "on my own, in the evenings after work. My partner says I should step back and let someone "
+    "else lead for a while. Part of me agrees. Part of me thinks if I step back it'll just fall "
+    "apart, because nobody else knows how the grant reporting works. And the older members, "
+    "some of them come mainly for the company, you know, it's the only time they see anyone all "
+    "week. So it's not just vegetables. I don't want to let them down. I guess what I need is to "
+    "figure out whether to fight for the site or to put my energy into the move, and how to "
+    "hand over some of the work without it collapsing."
+)
+SUMMARY = (
+    "So the council wants the garden site back by spring for a car park, and you heard by "
+    "letter, which made you really angry. You're weighing a petition, since eight hundred "
+    "signatures worked before, against moving to the school field, which isn't agreed yet. "
+    "You're exhausted from doing most of it alone, and you worry it falls apart without you, "
+    "especially for the older members who come for the company. What would it take for "
+    "someone else to learn the grant reporting?"
+)
+
+
+def _auc(labels: np.ndarray, scores: np.ndarray) -> float:
+    from training.train_scorer import auc
+
+    return auc(labels, scores)
+
+
+def _floor_share(unit: str, summary: str, stop: set[str]) -> float:
+    words = [w for w in re.findall(r"[a-z0-9]+", unit.lower()) if w not in stop]
+    said = set(re.findall(r"[a-z0-9]+", summary.lower()))
+    return sum(w in said for w in words) / len(words) if words else 0.0
+
+
+def bench_presence(rows: list[dict]) -> None:
+    from training import realsumm
+
+    if not realsumm.available():
+        rows.append({"name": "scoring.presence", "skipped": "../shared/data/realsumm is absent"})
+        return
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    from listen_coach.scoring import match_points
+    from listen_coach.scoring.nlp import nlp
+    from listen_coach.scoring.presence import load
+
+    started = time.perf_counter()
+    nlp()
+    load()
+    rows.append({"name": "scoring.model_load_s", "value": round(time.perf_counter() - started, 3),
+                 "detail": "spaCy + presence model, once per process"})
+    for split in ("test", "dev"):
+        pairs = realsumm.load_pairs(split)
+        by_summary: dict[str, list[int]] = defaultdict(list)
+        for i, p in enumerate(pairs):
+            by_summary[p.summary].append(i)
+        scores = np.zeros(len(pairs))
+        covered = np.zeros(len(pairs), bool)
+        started = time.perf_counter()
+        for summary, idx in by_summary.items():
+            for i, m in zip(idx, match_points([pairs[i].unit for i in idx], summary),
+                            strict=True):
+                scores[i], covered[i] = m.score, m.covered
+        elapsed = time.perf_counter() - started
+        y = np.array([p.label for p in pairs])
+        floor = np.array([_floor_share(p.unit, p.summary, STOP_WORDS) for p in pairs])
+        tag = "held out, never tuned on" if split == "test" else "tuned on (threshold, combiner)"
+        rows.append({"name": f"scoring.presence.{split}.auc", "value": round(_auc(y, scores), 4),
+                     "target": ">= 0.88" if split == "test" else "",
+                     "detail": f"{len(pairs)} pairs, {len({p.doc_id for p in pairs})} docs, "
+                     f"{tag}; word-overlap floor {_auc(y, floor):.3f}"})
+        rows.append({"name": f"scoring.presence.{split}.accuracy",
+                     "value": round(float((covered == y).mean()), 4),
+                     "target": ">= 0.82" if split == "test" else "",
+                     "detail": f"word-overlap floor (>= 0.6) {((floor >= 0.6) == y).mean():.3f}"})
+        if split == "test":
+            rows.append({"name": "scoring.presence.checks_per_s",
+                         "value": round(len(pairs) / elapsed, 1), "target": ">= 200",
+                         "detail": "match_points per summary, spaCy parse included"})
+
+
+def bench_round(rows: list[dict]) -> None:
+    from listen_coach.scoring.report import score_round
+
+    score_round(SPEAKER, SUMMARY)  # warm-up: models loaded, caches cold below
+    from listen_coach.scoring import lexical, nlp
+
+    times = []
+    for i in range(7):
+        nlp.parse.cache_clear()
+        lexical.analyse.cache_clear()
+        started = time.perf_counter()
+        result = score_round(SPEAKER + " " * i, SUMMARY + " " * i)
+        times.append(time.perf_counter() - started)
+    rows.append({"name": "scoring.round_ms", "value": round(statistics.median(times) * 1000, 1),
+                 "target": "< 300", "detail": f"{len(SPEAKER.split())}-word talk, "
+                 f"{len(SUMMARY.split())}-word summary, median of 7, cold caches; "
+                 f"scored {result.overall}/100"})

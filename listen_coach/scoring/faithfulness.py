@@ -1,0 +1,105 @@
+"""What the summary said that the speaker never said, or said differently.
+
+Each statement of the summary (its questions and the listener's framing, like
+"it sounds like", set aside) is checked against what the speaker said, with the
+same presence model that checks coverage, run the other way round: is this
+statement present in the speaker's words? The speaker's transcript is cut into
+windows of a few sentences, the lexically closest windows are scored, and the
+best one is the support. A statement with no support is *invented*; one whose
+closest support disagrees on negation, a number or a name is *distorted*.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from listen_coach.scoring import lexical, presence
+from listen_coach.scoring.nlp import parse, strip_fillers
+from listen_coach.scoring.questions import find_questions
+
+#: Sentences per window of the speaker's transcript, and windows scored per
+#: statement (the closest by word overlap): keeps a 10,000-word transcript cheap.
+WINDOW_SENTENCES = 3
+CANDIDATES = 3
+#: Listener framing stripped before checking ("So what I'm hearing is ...").
+_FRAMING = re.compile(
+    r"^(so,? )?(it sounds like|sounds like|what i('m| am) hearing is|what i heard (is|was)|"
+    r"if i understood (you )?(right|correctly),?|you('re| are) saying( that)?|you said( that)?|"
+    r"i heard( that)?|it seems like|correct me if i'm wrong,? but|let me check,?)\s*",
+    re.I)
+#: Statements this short are acknowledgements ("I see.", "That's hard."), not claims.
+MIN_CLAIM_WORDS = 3
+
+
+@dataclass(frozen=True)
+class Issue:
+    kind: str  # "invented", "negation", "number" or "name"
+    summary_text: str
+    speaker_text: str | None  # the closest thing the speaker said, when there is one
+    support: float  # presence probability of the best support
+
+
+def claims(summary: str) -> list[str]:
+    questions = {q.text for q in find_questions(summary)}
+    out = []
+    for sent in parse(strip_fillers(summary)).sents:
+        text = sent.text.strip()
+        if not text or text in questions or text.endswith("?"):
+            continue
+        text = _FRAMING.sub("", text).strip()
+        words = [t for t in parse(text) if not (t.is_punct or t.is_space)]
+        content = [t for t in words if not t.is_stop]
+        if len(words) >= MIN_CLAIM_WORDS and content:
+            out.append(text[:1].upper() + text[1:])
+    return out
+
+
+def windows(speaker: str) -> list[str]:
+    sents = [s.text.strip() for s in parse(strip_fillers(speaker)).sents if s.text.strip()]
+    if len(sents) <= WINDOW_SENTENCES:
+        return [" ".join(sents)] if sents else []
+    step = max(1, WINDOW_SENTENCES - 1)
+    return [" ".join(sents[i:i + WINDOW_SENTENCES])
+            for i in range(0, len(sents) - 1, step)]
+
+
+def check(speaker: str, summary: str) -> list[Issue]:
+    statements = claims(summary)
+    spans = windows(speaker)
+    if not statements:
+        return []
+    if not spans:
+        return [Issue("invented", s, None, 0.0) for s in statements]
+    model = presence.load()
+    combiner = model.combiner
+    assert combiner is not None
+    issues = []
+    for statement in statements:
+        ranked = sorted(spans, key=lambda w: -lexical.overlap(statement, w).recall)
+        best_prob, best_span, best_ov = -1.0, ranked[0], lexical.overlap(statement, ranked[0])
+        for span in ranked[:CANDIDATES]:
+            ov = lexical.overlap(statement, span)
+            x = np.array([[*model.logits([statement], span), *lexical.features(ov)]])
+            prob = float(combiner.probability(x)[0])
+            if prob > best_prob:
+                best_prob, best_span, best_ov = prob, span, ov
+        conflict = "negation" if best_ov.negation_conflict else (
+            "number" if best_ov.numbers_conflict else None)
+        if conflict is None and best_ov.entities_missing >= 0.99 and best_ov.recall >= 0.4:
+            conflict = "name"
+        if conflict and best_ov.recall >= 0.4:
+            issues.append(Issue(conflict, statement, _closest_sentence(best_span, statement),
+                                round(best_prob, 4)))
+        elif best_prob < combiner.threshold and best_ov.recall < 0.5:
+            issues.append(Issue("invented", statement,
+                                _closest_sentence(best_span, statement)
+                                if best_ov.recall > 0.2 else None, round(best_prob, 4)))
+    return issues
+
+
+def _closest_sentence(span: str, statement: str) -> str:
+    sents = [s.text.strip() for s in parse(span).sents if s.text.strip()]
+    return max(sents, key=lambda s: lexical.overlap(statement, s).recall) if sents else span

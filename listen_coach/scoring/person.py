@@ -1,0 +1,74 @@
+"""Turning the speaker's first person into words for the listener's feedback.
+
+"I stayed late" becomes "Sam stayed late" in a tip ("You missed that Sam stayed
+late") and "you stayed late" in a suggested summary.
+"""
+
+from __future__ import annotations
+
+import re
+
+from listen_coach.scoring.nlp import parse
+
+_FIXED_THIRD = {"am": "is", "'m": "is", "have": "has", "'ve": "has", "do": "does",
+                "was": "was", "were": "was"}
+_FIXED_THEY = {"am": "are", "'m": "are", "was": "were"}
+
+
+def _third_singular(verb: str) -> str:
+    if re.search(r"(s|sh|ch|x|z|o)$", verb):
+        return verb + "es"
+    if re.search(r"[^aeiou]y$", verb):
+        return verb[:-1] + "ies"
+    return verb + "s"
+
+
+def third_person(text: str, name: str | None = None) -> str:
+    """First person -> `name` (or "they"), with present-tense verbs agreeing."""
+    subject = name or "they"
+    doc = parse(text)
+    out: list[str] = []
+    for i, tok in enumerate(doc):
+        low = tok.lower_
+        word = tok.text
+        prev = doc[i - 1].lower_ if i else ""
+        if low == "i":
+            word = subject
+        elif low == "me":
+            word = name or "them"
+        elif low == "my":
+            word = f"{name}'s" if name else "their"
+        elif low == "myself":
+            word = "themselves"
+        elif low == "mine":
+            word = f"{name}'s" if name else "theirs"
+        elif prev == "i" and tok.tag_ in ("VBP", "VBD") or prev == "i" and low in _FIXED_THIRD:
+            if name:
+                if low in _FIXED_THIRD:
+                    word = _FIXED_THIRD[low]
+                elif tok.tag_ == "VBP":
+                    word = _third_singular(low)
+            elif low in _FIXED_THEY:
+                word = _FIXED_THEY[low]
+        if word != tok.text and tok.text.startswith("'"):  # "I'm" -> "Sam is", not "Samis"
+            word = " " + word
+        if low == "n't" and prev == "do" and name:  # "I don't" -> "Sam doesn't"
+            out[-1] = out[-1][:-1] + "does" if out[-1].endswith("do ") else out[-1]
+        out.append(word + tok.whitespace_)
+    text = "".join(out).strip()
+    return text[:1].upper() + text[1:] if text and text[0].islower() and not name else text
+
+
+def second_person(text: str) -> str:
+    """First person -> "you" ("I was worried" -> "you were worried")."""
+    doc = parse(text)
+    out = []
+    for i, tok in enumerate(doc):
+        low = tok.lower_
+        prev = doc[i - 1].lower_ if i else ""
+        word = {"i": "you", "me": "you", "my": "your", "mine": "yours",
+                "myself": "yourself"}.get(low, tok.text)
+        if prev == "i":
+            word = {"am": "are", "'m": "'re", "was": "were"}.get(low, word)
+        out.append(word + tok.whitespace_)
+    return "".join(out).strip()

@@ -1,0 +1,123 @@
+"""The points a listener should capture, extracted from what the speaker said.
+
+A point is one atomic statement. Sentences are cleaned of fillers and false
+starts, split where two clauses each have their own subject ("I stayed late and
+my manager never noticed" is two points), and simple third-person pronouns are
+resolved to the last person named. Each point gets a salience weight: named
+people and things, numbers and feelings are what a speaker notices being missed.
+When an exercise gives annotated points, those are used instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from listen_coach.scoring.feelings import feeling_words
+from listen_coach.scoring.lexical import weight
+from listen_coach.scoring.nlp import parse, strip_fillers
+
+#: Clauses with fewer content words than this are asides ("I don't know", "it was fine").
+MIN_CONTENT_WORDS = 2
+#: At most this many points per round: a 2-minute talk holds 6-12 things worth
+#: repeating back; more would make the confirm screen a chore.
+MAX_POINTS = 12
+_ASIDES = re.compile(r"^(i (don't|do not) know|you know|i mean|anyway|so yeah|yeah|right|"
+                     r"that's it|that's all|i guess|whatever)[.!?]*$", re.I)
+#: Discourse markers that open a clause without adding to it.
+_OPENERS = re.compile(r"^(so|and|but|anyway|well|okay|ok|also|then|yeah|now|oh)\b[,]?\s+", re.I)
+_STUTTER = re.compile(r"\b(\w+)(\s+\1\b)+", re.I)  # "I I went" -> "I went"
+_RESTART = re.compile(r"\b(\w+ \w+)[-—,]\s+(?=\1\b)", re.I)  # "I was- I was going"
+
+
+@dataclass(frozen=True)
+class Point:
+    text: str
+    weight: float
+    #: Why it matters: "name", "number", "feeling" (for tips and the confirm screen).
+    tags: tuple[str, ...] = ()
+
+
+def clean(text: str) -> str:
+    text = strip_fillers(text)
+    text = _RESTART.sub("", text)
+    text = _STUTTER.sub(r"\1", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _clauses(sent) -> list[list]:
+    """Token groups of independent clauses: a conjoined verb with its own subject
+    starts a new clause; its conjunction is dropped."""
+    roots = [sent.root]
+    for tok in sent:
+        if tok.dep_ == "conj" and tok.pos_ in ("VERB", "AUX") and any(
+                c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+            roots.append(tok)
+    if len(roots) == 1:
+        return [[t for t in sent if not t.is_space]]
+    groups: dict[int, list] = {r.i: [] for r in roots}
+    for tok in sent:
+        owner = tok
+        while owner.i not in groups and owner.head.i != owner.i:
+            owner = owner.head
+        key = owner.i if owner.i in groups else sent.root.i
+        groups[key].append(tok)
+    out = []
+    for root in roots:
+        toks = [t for t in groups[root.i] if not (t.dep_ == "cc" and t.head.i in groups)]
+        while toks and (toks[-1].is_punct or toks[-1].dep_ == "cc"):
+            toks = toks[:-1]
+        if toks:
+            out.append(toks)
+    return out
+
+
+def _render(tokens, resolve: dict[int, str]) -> str:
+    parts = []
+    for t in tokens:
+        parts.append((resolve.get(t.i, t.text)) + t.whitespace_)
+    text = "".join(parts).strip().strip(",;:-— ")
+    while (stripped := _OPENERS.sub("", text)) != text:
+        text = stripped
+    return text[:1].upper() + text[1:] if text else text
+
+
+def extract_points(transcript: str, limit: int = MAX_POINTS) -> list[Point]:
+    """Points in the order spoken; the most salient `limit` when there are more."""
+    text = clean(transcript)
+    if not text:
+        return []
+    doc = parse(text)
+    feelings = feeling_words()
+    last_person: dict[str, str] = {}
+    found: list[Point] = []
+    for sent in doc.sents:
+        for clause in _clauses(sent):
+            resolve: dict[int, str] = {}
+            for t in clause:
+                if t.pos_ == "PROPN" and t.ent_type_ in ("PERSON", ""):
+                    last_person["any"] = t.text
+                low = t.lower_
+                if low in ("he", "she") and t.dep_ in ("nsubj", "nsubjpass") and "any" in \
+                        last_person:
+                    resolve[t.i] = last_person["any"]
+            content = [t for t in clause if not (t.is_stop or t.is_punct or t.is_space)
+                       or t.dep_ == "neg"]
+            rendered = _render(clause, resolve)
+            if len(content) < MIN_CONTENT_WORDS or _ASIDES.match(rendered):
+                continue
+            tags = []
+            if any(t.ent_type_ in ("PERSON", "ORG", "GPE") or t.pos_ == "PROPN" for t in clause):
+                tags.append("name")
+            if any(t.like_num or t.ent_type_ in ("CARDINAL", "DATE", "TIME", "MONEY",
+                                                 "PERCENT", "QUANTITY") for t in clause):
+                tags.append("number")
+            if any(t.lemma_.lower() in feelings or t.lower_ in feelings for t in clause):
+                tags.append("feeling")
+            rarity = sum(weight(t.lemma_.lower()) for t in content) / len(content)
+            salience = 1.0 + 0.5 * len(tags) + 0.1 * (rarity - 3.0)
+            found.append(Point(rendered, round(max(0.5, salience), 3), tuple(tags)))
+    if len(found) > limit:
+        keep = sorted(range(len(found)), key=lambda i: -found[i].weight)[:limit]
+        found = [found[i] for i in sorted(keep)]
+    return found

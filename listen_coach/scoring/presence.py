@@ -1,0 +1,109 @@
+"""The learned point-presence model: a cross-encoder run with onnxruntime.
+
+`make train-scorer` fine-tunes MiniLM on human judgments of whether a summary
+contains a point (training/train_scorer.py) and ships it as int8 ONNX in
+`models/point-scorer/`, checked against models/manifest.toml like the speech
+model. Its logit is combined with the lexical evidence (lexical.py) by a
+logistic regression fitted on the REALSumm *dev* split (training/fit_combiner.py);
+the decision threshold comes from the same split. Loaded once per process, lazily.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from listen_coach.errors import ModelError
+
+NAME = "point-scorer"
+MAX_TOKENS = 192  # the length the model was trained with
+_lock = threading.Lock()
+_model: PresenceModel | None = None
+
+
+@dataclass(frozen=True)
+class Combiner:
+    """Logistic regression over [model logit, *lexical features]; `threshold` on its output."""
+
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float
+    features: tuple[str, ...]
+
+    def probability(self, x: np.ndarray) -> np.ndarray:
+        z = x @ np.asarray(self.weights) + self.bias
+        return 1.0 / (1.0 + np.exp(-z))
+
+
+class PresenceModel:
+    def __init__(self, directory: Path, with_combiner: bool = True):
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = min(2, os.cpu_count() or 1)
+        options.inter_op_num_threads = 1
+        try:
+            self.session = ort.InferenceSession(str(directory / "model.onnx"), options,
+                                                providers=["CPUExecutionProvider"])
+            self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
+            data = json.loads((directory / "combiner.json").read_text()) if with_combiner else None
+        except Exception as exc:  # noqa: BLE001 - any load failure is a broken model file
+            raise ModelError(
+                f"The point scorer in {directory} could not be loaded ({str(exc)[:100]}); "
+                f"restore it with `git checkout models/` or rebuild it with `make train-scorer`."
+            ) from None
+        self.tokenizer.enable_truncation(MAX_TOKENS, strategy="only_second")
+        self.tokenizer.enable_padding()
+        self.combiner = Combiner(tuple(data["weights"]), data["bias"], data["threshold"],
+                                 tuple(data["features"])) if data else None
+
+    def logits(self, points: Sequence[str], summary: str) -> np.ndarray:
+        """One logit per point against the same summary, in one batch."""
+        if not points:
+            return np.zeros(0, np.float32)
+        enc = self.tokenizer.encode_batch([(p, summary) for p in points])
+        feeds = {
+            "input_ids": np.array([e.ids for e in enc], np.int64),
+            "attention_mask": np.array([e.attention_mask for e in enc], np.int64),
+            "token_type_ids": np.array([e.type_ids for e in enc], np.int64),
+        }
+        return self.session.run(None, feeds)[0].astype(np.float64)
+
+
+def model_dir() -> Path:
+    from listen_coach.models import models_dir
+
+    return models_dir() / NAME
+
+
+def load() -> PresenceModel:
+    """The shared model, verified and loaded on first use."""
+    global _model
+    if _model is None:
+        with _lock:
+            if _model is None:
+                from listen_coach.models import load_manifest, verify
+
+                spec = load_manifest().get(NAME)
+                if spec is None:
+                    raise ModelError("models/manifest.toml has no point-scorer entry; "
+                                     "run `make train-scorer`.")
+                verify(spec, model_dir(), fix="restore it with `git checkout models/` or "
+                       "rebuild it with `make train-scorer`")
+                _model = PresenceModel(model_dir())
+    return _model
+
+
+def available() -> bool:
+    try:
+        load()
+        return True
+    except ModelError:
+        return False

@@ -1,0 +1,1 @@
+"""Training and evaluation of the learned point-presence scorer (the only place torch is used)."""
