@@ -105,7 +105,7 @@ def bench_round(rows: list[dict]) -> None:
 
     times = []
     for i in range(7):
-        nlp.parse.cache_clear()
+        nlp.clear_cache()
         lexical.analyse.cache_clear()
         started = time.perf_counter()
         result = score_round(SPEAKER + " " * i, SUMMARY + " " * i)

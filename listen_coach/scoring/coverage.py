@@ -50,6 +50,7 @@ def match_points(points: Sequence[str], summary: str) -> list[PointMatch]:
     model = presence.load()
     combiner = model.combiner
     assert combiner is not None
+    lexical.prime([*points, summary])
     overlaps = [lexical.overlap(p, summary) for p in points]
     x = np.column_stack([model.logits(points, summary),
                          np.array([lexical.features(ov) for ov in overlaps])])

@@ -1,4 +1,4 @@
-"""Feelings the speaker named, and whether the summary reflected them.
+"""Feelings the speaker named or showed, and whether the summary reflected them.
 
 A listener who says "that sounds frustrating" shows they heard more than the
 facts. Feelings are found by a lexicon grouped into families, so reflecting
@@ -8,6 +8,7 @@ reflections (DESIGN.md §3: 40-50 % complex reflections is fair to good).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -32,6 +33,16 @@ FAMILIES: dict[str, tuple[str, ...]] = {
               "confident", "energised", "energized"),
 }
 _WORD_TO_FAMILY = {w: fam for fam, words in FAMILIES.items() for w in words}
+#: Feelings shown rather than named: what people say when they do not use the word.
+SHOWN: dict[str, str] = {
+    "couldn't sleep": "worried", "could not sleep": "worried", "lying awake": "worried",
+    "lost sleep": "worried", "my heart sank": "sad", "i cried": "sad", "in tears": "sad",
+    "i was shaking": "worried", "at my wits' end": "stressed", "at the end of my tether":
+    "stressed", "banging my head": "frustrated", "over the moon": "happy",
+    "on cloud nine": "happy", "couldn't believe it": "happy", "wanted the ground to swallow":
+    "embarrassed", "no one to talk to": "lonely", "nobody to talk to": "lonely",
+    "didn't know what to do": "confused", "did not know what to do": "confused",
+}
 
 
 @lru_cache(maxsize=1)
@@ -42,9 +53,9 @@ def feeling_words() -> frozenset[str]:
 def feelings_in(text: str) -> dict[str, str]:
     """Feeling family -> the words that expressed it, in `text`."""
     found: dict[str, str] = {}
-    lowered = f" {text.lower()} "
-    for phrase, family in _WORD_TO_FAMILY.items():
-        if " " in phrase and f" {phrase} " in lowered:
+    lowered = " " + " ".join(text.lower().replace("’", "'").split()) + " "
+    for phrase, family in [*_WORD_TO_FAMILY.items(), *SHOWN.items()]:
+        if " " in phrase and re.search(rf"\b{re.escape(phrase)}\b", lowered):
             found.setdefault(family, phrase)
     for tok in parse(text):
         for key in (tok.lower_, tok.lemma_.lower()):

@@ -12,7 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from listen_coach.scoring.nlp import NEGATIONS, expand_contractions, normalise_words, parse
+from listen_coach.scoring.nlp import (
+    NEGATIONS,
+    expand_contractions,
+    normalise_words,
+    parse,
+    parse_many,
+)
 
 #: Pronouns that name the speaker ("I") or the listener's "you" for the speaker:
 #: a summary turns "I stayed late" into "you stayed late", so both map to one key.
@@ -58,6 +64,11 @@ def _key(tok) -> str:
             return digits[0]
     lemma = tok.lemma_.lower()
     return _PERSON.get(tok.lower_, lemma)
+
+
+def prime(texts: list[str]) -> None:
+    """Parse many texts in one batch before analysing them one by one."""
+    parse_many([expand_contractions(t) for t in texts])
 
 
 @lru_cache(maxsize=4096)
@@ -159,3 +170,25 @@ def features(ov: Overlap) -> list[float]:
 
 FEATURE_NAMES = ["recall", "sentence_recall", "numbers_missing", "numbers_conflict",
                  "negation_conflict", "entities_missing"]
+
+
+#: Summary sentences shown to the presence model with each point. Most points are
+#: carried by one or two sentences; a short input is 3x cheaper to score than the
+#: whole summary, and keeps the model looking at the right place.
+FOCUS_SENTENCES = 2
+
+
+def focus(point: str, summary: str) -> str:
+    """The `FOCUS_SENTENCES` summary sentences that overlap the point most, in order."""
+    s = analyse(summary)
+    if len(s.sentences) <= FOCUS_SENTENCES:
+        return summary
+    p = analyse(point)
+    keys = {t.key for t in p.tokens if t.key != "SPEAKER"}
+    prefixes = {_prefix(k) for k in keys}
+    score = [0.0] * len(s.sentences)
+    for t in s.tokens:
+        if t.key in keys or _prefix(t.key) in prefixes:
+            score[t.sentence] += weight(t.key)
+    best = sorted(sorted(range(len(score)), key=lambda i: -score[i])[:FOCUS_SENTENCES])
+    return " ".join(summary[s.sentences[i][0]:s.sentences[i][1]].strip() for i in best)

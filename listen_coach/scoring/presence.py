@@ -21,8 +21,8 @@ import numpy as np
 
 from listen_coach.errors import ModelError
 
-NAME = "point-scorer"
-MAX_TOKENS = 192  # the length the model was trained with
+NAME = "point-scorer"  # = models.POINT_SCORER
+MAX_TOKENS = 96  # the length the model was trained with (training/train_scorer.py)
 _lock = threading.Lock()
 _model: PresenceModel | None = None
 
@@ -65,10 +65,13 @@ class PresenceModel:
                                  tuple(data["features"])) if data else None
 
     def logits(self, points: Sequence[str], summary: str) -> np.ndarray:
-        """One logit per point against the same summary, in one batch."""
+        """One logit per point against the same summary (each point with its focus
+        sentences, as in training), in one batch."""
+        from listen_coach.scoring.lexical import focus
+
         if not points:
             return np.zeros(0, np.float32)
-        enc = self.tokenizer.encode_batch([(p, summary) for p in points])
+        enc = self.tokenizer.encode_batch([(p, focus(p, summary)) for p in points])
         feeds = {
             "input_ids": np.array([e.ids for e in enc], np.int64),
             "attention_mask": np.array([e.attention_mask for e in enc], np.int64),
@@ -89,14 +92,13 @@ def load() -> PresenceModel:
     if _model is None:
         with _lock:
             if _model is None:
-                from listen_coach.models import load_manifest, verify
+                from listen_coach.models import SCORER_FIX, load_manifest, verify
 
                 spec = load_manifest().get(NAME)
                 if spec is None:
                     raise ModelError("models/manifest.toml has no point-scorer entry; "
                                      "run `make train-scorer`.")
-                verify(spec, model_dir(), fix="restore it with `git checkout models/` or "
-                       "rebuild it with `make train-scorer`")
+                verify(spec, model_dir(), fix=SCORER_FIX)
                 _model = PresenceModel(model_dir())
     return _model
 
