@@ -227,6 +227,39 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_turns(args: argparse.Namespace) -> int:
+    from listen_coach.asr.transcriber import Transcriber
+    from listen_coach.audio.files import load_audio
+    from listen_coach.turns.pipeline import analyse_two_channel
+
+    if not args.stereo:
+        raise UserError(
+            "Telling two voices apart on one microphone is not available yet; record one "
+            "partner per channel (a stereo input or two microphones) and pass --stereo.")
+    names = tuple(args.names.split(",")) if args.names else ("A", "B")
+    if len(names) != 2 or not all(names):
+        raise UserError("--names needs two names separated by a comma, like --names Sam,Alex.")
+    clip = load_audio(args.file, stereo=True)
+    transcriber = None if args.no_text else Transcriber(_settings().asr)
+    result = analyse_two_channel(clip.samples, (names[0], names[1]), transcriber)
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        return 0
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    for seg in result.segments:
+        print(f"[{_clock(seg.start)} - {_clock(seg.end)}] {seg.speaker}: {seg.text}")
+    if result.events:
+        print()
+    for ev in result.events:
+        print(f"{_clock(ev.start)}  {ev.kind:<12} {ev.speaker} over {ev.over}"
+              f"{': ' + ev.text if ev.text else ''}")
+    for name in names:
+        print(f"{name}: {result.count('interruption', name)} interruption(s), "
+              f"{result.count('backchannel', name)} encourager(s)")
+    return 0
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     """Start the terminal app (the home screen shows what is ready)."""
     from listen_coach.tui.app import make_app
@@ -272,6 +305,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", help="the speaker's name, for the tips")
     p.add_argument("--json", action="store_true", help="every component, machine-readable")
     p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser("turns", help="who spoke when: segments, interruptions, encouragers")
+    p.add_argument("file", help="a recording (wav, flac, ...)")
+    p.add_argument("--stereo", action="store_true", help="one partner per channel (left, right)")
+    p.add_argument("--names", help="the partners' names, left then right (default A,B)")
+    p.add_argument("--no-text", action="store_true", help="skip transcription (faster)")
+    p.add_argument("--json", action="store_true", help="segments and events, machine-readable")
+    p.set_defaults(func=cmd_turns)
 
     p = sub.add_parser("models", help="show or install the offline models")
     p.add_argument("action", nargs="?", choices=["status", "install"], default="status")

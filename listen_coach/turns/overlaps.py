@@ -64,6 +64,31 @@ def kind_of(duration: float, text: str | None) -> str:
     return "backchannel"
 
 
+#: A speaker who pauses for less than this, while the other at most says
+#: "mm-hmm", has kept the floor: the next stretch continues the same turn.
+CONTINUE_SECONDS = 0.8
+
+
+def merge_continuations(turns: list[Turn]) -> list[Turn]:
+    """Join a speaker's stretches across short pauses in which the other started
+    nothing longer than a backchannel: resuming after an "mm-hmm" is not cutting in,
+    and "Wait, ... who sent that?" is one interruption, not two."""
+    ordered = sorted(turns, key=lambda t: (t.start, t.end))
+    merged: list[Turn] = []
+    for turn in ordered:
+        prev = next((m for m in reversed(merged) if m.speaker == turn.speaker), None)
+        if prev is not None and 0 <= turn.start - prev.end < CONTINUE_SECONDS:
+            others = [o for o in ordered if o.speaker != turn.speaker
+                      and prev.end <= o.start < turn.start]
+            if all(o.end - o.start <= BACKCHANNEL_MAX_SECONDS for o in others):
+                i = merged.index(prev)
+                text = " ".join(x for x in (prev.text, turn.text) if x)
+                merged[i] = Turn(prev.speaker, prev.start, max(prev.end, turn.end), text)
+                continue
+        merged.append(turn)
+    return sorted(merged, key=lambda t: (t.start, t.end))
+
+
 def _holds_floor(other: Turn, seg: Turn) -> bool:
     """`other` was speaking when `seg` began (on a tie, the longer segment holds it)."""
     if other.speaker == seg.speaker:
