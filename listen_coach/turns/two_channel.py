@@ -40,15 +40,13 @@ FLOOR_MARGIN_DB = 12.0
 def _max_corr(a: np.ndarray, b: np.ndarray) -> float:
     a = a - a.mean()
     b = b - b.mean()
-    na, nb = np.linalg.norm(a), np.linalg.norm(b)
-    if na < 1e-9 or nb < 1e-9:
+    norm = float(np.linalg.norm(a) * np.linalg.norm(b))
+    if norm < 1e-18:
         return 0.0
     best = 0.0
-    for lag in range(0, MAX_LAG + 1, 4):
-        x, y = (a[lag:], b[:len(b) - lag]) if lag else (a, b)
-        best = max(best, abs(float(np.dot(x, y))) / (na * nb))
-        x, y = (a[:len(a) - lag], b[lag:]) if lag else (a, b)
-        best = max(best, abs(float(np.dot(x, y))) / (na * nb))
+    for lag in range(0, MAX_LAG + 1, 4):  # the other channel may lead or lag
+        for x, y in ((a[lag:], b[:len(b) - lag]), (a[:len(a) - lag], b[lag:])):
+            best = max(best, abs(float(np.dot(x, y))) / norm)
     return best
 
 
