@@ -13,10 +13,10 @@ import sys
 import time
 from pathlib import Path
 
-from bench import asr, scoring
+from bench import asr, scoring, turns
 
 BENCHES = [asr.bench_final_pass, asr.bench_live_lag, asr.bench_process,
-           scoring.bench_presence, scoring.bench_round]
+           scoring.bench_presence, scoring.bench_round, turns.bench_two_channel]
 
 
 def main() -> int:
