@@ -23,6 +23,8 @@ $(STAMP): pyproject.toml
 	@echo "setup: installing Python packages into $(VENV) (first time takes a few minutes)"
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	@# The voice encoder's weights, without its torch/librosa dependencies (run in numpy).
+	$(PY) -m pip install --quiet --no-deps resemblyzer==0.1.4
 	@touch $@
 
 models: $(STAMP)

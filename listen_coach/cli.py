@@ -47,9 +47,10 @@ def cmd_models(args: argparse.Namespace) -> int:
 
     if args.action == "install":
         log = (lambda _m: None) if args.quiet else (lambda m: print(f"models: {m}"))
-        path = models.assemble(log=log)
-        if not args.quiet:
-            print(f"models: Whisper base ready in {path}")
+        for name in (models.WHISPER_BASE, models.VOICE_ENCODER):
+            path = models.assemble(name, log=log)
+            if not args.quiet:
+                print(f"models: {name} ready in {path}")
         if not models.spacy_model_available():
             raise UserError(f"The spaCy model {models.SPACY_MODEL} is missing; run `make setup`.")
         return 0

@@ -18,6 +18,7 @@ import numpy as np
 
 from listen_coach.scoring import lexical, presence
 from listen_coach.scoring.nlp import parse, strip_fillers
+from listen_coach.scoring.points import clauses, render
 from listen_coach.scoring.questions import find_questions
 
 #: Sentences per window of the speaker's transcript, and windows scored per
@@ -43,6 +44,8 @@ class Issue:
 
 
 def claims(summary: str) -> list[str]:
+    """The summary's statements, one clause each ("X went bust, and you stayed late
+    five nights" is two claims, checked separately), framing and questions removed."""
     questions = {q.text for q in find_questions(summary)}
     out = []
     for sent in parse(strip_fillers(summary)).sents:
@@ -50,10 +53,11 @@ def claims(summary: str) -> list[str]:
         if not text or text in questions or text.endswith("?"):
             continue
         text = _FRAMING.sub("", text).strip()
-        words = [t for t in parse(text) if not (t.is_punct or t.is_space)]
-        content = [t for t in words if not t.is_stop]
-        if len(words) >= MIN_CLAIM_WORDS and content:
-            out.append(text[:1].upper() + text[1:])
+        for clause in clauses(next(iter(parse(text).sents))) if text else []:
+            claim = render(clause, {})
+            words = [t for t in clause if not (t.is_punct or t.is_space)]
+            if len(words) >= MIN_CLAIM_WORDS and any(not t.is_stop for t in words):
+                out.append(claim)
     return out
 
 

@@ -45,7 +45,7 @@ def clean(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _clauses(sent) -> list[list]:
+def clauses(sent) -> list[list]:
     """Token groups of independent clauses: a conjoined verb with its own subject
     starts a new clause; its conjunction is dropped."""
     roots = [sent.root]
@@ -72,7 +72,7 @@ def _clauses(sent) -> list[list]:
     return out
 
 
-def _render(tokens, resolve: dict[int, str]) -> str:
+def render(tokens, resolve: dict[int, str]) -> str:
     parts = []
     for t in tokens:
         parts.append((resolve.get(t.i, t.text)) + t.whitespace_)
@@ -92,7 +92,7 @@ def extract_points(transcript: str, limit: int = MAX_POINTS) -> list[Point]:
     last_person: dict[str, str] = {}
     found: list[Point] = []
     for sent in doc.sents:
-        for clause in _clauses(sent):
+        for clause in clauses(sent):
             resolve: dict[int, str] = {}
             for t in clause:
                 if t.pos_ == "PROPN" and t.ent_type_ in ("PERSON", ""):
@@ -103,7 +103,7 @@ def extract_points(transcript: str, limit: int = MAX_POINTS) -> list[Point]:
                     resolve[t.i] = last_person["any"]
             content = [t for t in clause if not (t.is_stop or t.is_punct or t.is_space)
                        or t.dep_ == "neg"]
-            rendered = _render(clause, resolve)
+            rendered = render(clause, resolve)
             if len(content) < MIN_CONTENT_WORDS or _ASIDES.match(rendered):
                 continue
             tags = []
