@@ -115,3 +115,20 @@ def strip_fillers(text: str) -> str:
 def number_tokens(text: str) -> set[str]:
     """Numbers in a text as digits ("three" -> "3", "10,000" -> "10000")."""
     return {w for w in normalise_words(text) if w.isdigit()}
+
+
+_NUMBER_WORDS = ("zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+                 "fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|"
+                 "fifty|sixty|seventy|eighty|ninety|hundred|thousand|million")
+_NUMBER_RUN = re.compile(rf"\b(?:{_NUMBER_WORDS})(?:[\s-]+(?:{_NUMBER_WORDS}))*\b", re.I)
+
+
+def digits(text: str) -> str:
+    """Number words as digits, the rest untouched ("three nights" -> "3 nights")."""
+    def convert(match: re.Match[str]) -> str:
+        if match.group(0).lower() == "one":  # "no one", "one of them": a pronoun as often
+            return match.group(0)
+        words = normalise_words(match.group(0))
+        return " ".join(words) if words else match.group(0)
+
+    return _NUMBER_RUN.sub(convert, text)

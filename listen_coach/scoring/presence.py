@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -71,13 +72,30 @@ class PresenceModel:
 
         if not points:
             return np.zeros(0, np.float32)
-        enc = self.tokenizer.encode_batch([(p, focus(p, summary)) for p in points])
+        return self.pair_logits([(p, focus(p, summary)) for p in points])
+
+    def pair_logits(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        """Logits for (point, passage) pairs, in one batch, after `prepare`."""
+        if not pairs:
+            return np.zeros(0, np.float64)
+        enc = self.tokenizer.encode_batch([prepare(p, s) for p, s in pairs])
         feeds = {
             "input_ids": np.array([e.ids for e in enc], np.int64),
             "attention_mask": np.array([e.attention_mask for e in enc], np.int64),
             "token_type_ids": np.array([e.type_ids for e in enc], np.int64),
         }
         return self.session.run(None, feeds)[0].astype(np.float64)
+
+
+def prepare(point: str, passage: str) -> tuple[str, str]:
+    """What the model reads: numbers as digits on both sides ("three" = "3"), and a
+    speaker's first person turned into the listener's "you", as a summary says it."""
+    from listen_coach.scoring.nlp import digits
+    from listen_coach.scoring.person import second_person
+
+    if re.search(r"\b(i|me|my|mine|myself)\b", point, re.I):
+        point = second_person(point)
+    return digits(point), digits(passage)
 
 
 def model_dir() -> Path:

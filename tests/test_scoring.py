@@ -1,0 +1,230 @@
+"""Scoring behaviour pinned by hand-written speaker/summary pairs (none are in training)."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from listen_coach.scoring import classify_question, match_points
+from listen_coach.scoring.faithfulness import check
+from listen_coach.scoring.paraphrase import echo
+from listen_coach.scoring.points import extract_points
+from listen_coach.scoring.report import score_round
+
+SPEAKER = (
+    "Um, so last week was rough. Our biggest supplier in Leeds went bust on Monday, and we "
+    "had to find a new one in three days. I stayed late three nights to sort out the orders. "
+    "My colleague Amira took over my other clients so I could focus, which was really kind. "
+    "I was honestly pretty anxious the whole time, because if the deliveries stop, the shop "
+    "closes. In the end we found a supplier in Bristol, but they charge about ten percent more."
+)
+
+
+# -- coverage -----------------------------------------------------------------------
+
+def test_contract_one_match_per_point_in_order():
+    points = ["I had to cancel my holiday because of the audit.", "The audit found nothing."]
+    matches = match_points(points, "You cancelled your holiday for the audit.")
+    assert [m.point for m in matches] == points
+    assert all(0.0 <= m.score <= 1.0 for m in matches)
+
+
+def test_a_paraphrase_is_covered_with_its_evidence():
+    [m] = match_points(["I had to cancel my holiday because of the audit."],
+                       "So the audit meant you had to call off your holiday.")
+    assert m.covered, m
+    assert m.evidence and "holiday" in m.evidence
+
+
+def test_a_flipped_negation_is_not_covered():
+    [m] = match_points(["My sister agreed to look after the kids."],
+                       "Your sister didn't agree to look after the kids.")
+    assert not m.covered and m.conflict == "negation"
+
+
+def test_a_different_number_is_not_covered():
+    [m] = match_points(["We raised five thousand pounds at the fair."],
+                       "You raised fifteen thousand pounds at the fair.")
+    assert not m.covered and m.conflict == "number"
+
+
+def test_three_and_3_are_the_same():
+    [m] = match_points(["I stayed late three nights."], "You worked late 3 nights.")
+    assert m.covered and m.conflict is None
+
+
+def test_something_unrelated_is_not_covered():
+    [m] = match_points(["Our biggest supplier went bust on Monday."],
+                       "You enjoy gardening at the weekend.")
+    assert not m.covered and m.score < 0.3
+
+
+# -- faithfulness ---------------------------------------------------------------------
+
+def test_invented_and_distorted_statements_are_flagged():
+    summary = ("Your supplier in Leeds went under, and you stayed late five nights. "
+               "Your manager gave you a bonus for it.")
+    issues = {i.kind: i for i in check(SPEAKER, summary)}
+    assert "number" in issues and "five nights" in issues["number"].summary_text
+    assert "three nights" in (issues["number"].speaker_text or "")
+    assert "invented" in issues and "bonus" in issues["invented"].summary_text
+
+
+def test_a_faithful_summary_has_no_issues():
+    summary = ("Your main supplier in Leeds went bust, so you worked late to replace them "
+               "and Amira covered your other clients.")
+    assert check(SPEAKER, summary) == []
+
+
+# -- questions ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, kind", [
+    ("What made the new supplier the right choice?", "open"),
+    ("How did that feel", "open"),
+    ("Could you tell me more about Amira?", "open"),
+    ("I'm wondering how the shop is doing now.", "open"),
+    ("Did you tell your manager?", "closed"),
+    ("Is the new supplier reliable?", "closed"),
+    ("So it was stressful, right?", "closed"),
+    ("You found a new supplier in Bristol.", None),
+    ("", None),
+])
+def test_open_and_closed_questions(text, kind):
+    assert classify_question(text) == kind
+
+
+def test_offer_of_help_is_recognised():
+    result = score_round(SPEAKER, "Your supplier went bust and you found a new one. "
+                                  "How can I help?")
+    assert result.question and result.question.offer_of_help
+
+
+def test_question_pertinence():
+    on = score_round(SPEAKER, "What will the ten percent price rise mean for the shop?")
+    off = score_round(SPEAKER, "What football team do you support?")
+    assert on.question.pertinent and not off.question.pertinent
+
+
+# -- paraphrase and feelings ----------------------------------------------------------
+
+def test_parroting_is_detected():
+    result = echo(SPEAKER, "I stayed late three nights to sort out the orders. My colleague "
+                           "Amira took over my other clients so I could focus.")
+    assert result.parroting and "stayed late three nights to sort out the orders" in result.runs[0]
+    own = echo(SPEAKER, "A supplier collapsed and you scrambled to replace them.")
+    assert not own.parroting
+
+
+def test_feelings_named_and_reflected():
+    reflected = score_round(SPEAKER, "That sounds like a really worrying week.")
+    missed = score_round(SPEAKER, "Your supplier went bust and you found another one.")
+    assert reflected.feelings.reflected and not missed.feelings.reflected
+    assert "anxious" in missed.feelings.missed
+
+
+# -- points -----------------------------------------------------------------------------
+
+def test_points_are_atomic_and_clean():
+    points = [p.text for p in extract_points(SPEAKER)]
+    assert any("three nights" in p for p in points)
+    assert not any(p.lower().startswith(("um", "so ")) for p in points)
+    # "...went bust on Monday, and we had to find a new one" splits into two points.
+    assert any("went bust" in p and "find a new one" not in p for p in points)
+    tags = {t for p in extract_points(SPEAKER) for t in p.tags}
+    assert {"name", "number", "feeling"} <= tags
+
+
+# -- the report -------------------------------------------------------------------------
+
+def test_a_good_summary_beats_a_poor_one():
+    good = score_round(SPEAKER, (
+        "So your main supplier in Leeds went bust and you had three days to replace them. "
+        "You stayed late three nights, Amira took your other clients, and you were anxious "
+        "because the shop depends on deliveries. You found one in Bristol, ten percent "
+        "dearer. How are you feeling about the extra cost?"), speaker_name="Sam")
+    poor = score_round(SPEAKER, "You had a busy week at work. Did it go okay?",
+                       speaker_name="Sam")
+    assert good.overall >= poor.overall + 30
+    assert good.covered > poor.covered
+    assert 2 <= len(poor.tips) <= 4 and 2 <= len(good.tips) <= 4
+
+
+def test_tips_quote_the_round():
+    result = score_round(SPEAKER, "You had a busy week. Did it go okay?", speaker_name="Sam")
+    text = " ".join(result.tips)
+    assert "Sam" in text
+    assert any(word in text for word in ("supplier", "Leeds", "three nights", "Amira",
+                                         "Bristol", "anxious"))
+    assert "“Did it go okay?”" in text  # the closed question, quoted
+
+
+def test_round_with_annotated_points_uses_them():
+    result = score_round(SPEAKER, "Your supplier failed.", points=["A supplier failed.",
+                                                                   "Costs went up."])
+    assert [p.match.point for p in result.points] == ["A supplier failed.", "Costs went up."]
+
+
+# -- bad input --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("summary, phrase", [
+    ("", "empty"),
+    ("Um, uh, you know, hmm.", "only fillers"),
+    ("Tu proveedor quebró y encontraste otro en Bristol, pero cuesta un diez por ciento más.",
+     "not look like English"),
+])
+def test_bad_summaries_score_low_with_an_explanation(summary, phrase):
+    result = score_round(SPEAKER, summary)
+    assert result.overall <= 20
+    assert any(phrase in n for n in result.notes)
+    assert any(phrase in t for t in result.tips)
+
+
+def test_ten_thousand_word_transcript():
+    long_talk = " ".join([SPEAKER] * 120)  # ~10,000 words
+    result = score_round(long_talk, "Your supplier went bust and you stayed late.")
+    assert result.notes and "were scored" in result.notes[0]
+    assert 0 <= result.overall <= 100
+
+
+def test_cli_score_text_files_and_non_utf8(tmp_path):
+    cp1252 = SPEAKER.encode("cp1252") + b" Caf\xe9 owners \x93too\x94."
+    (tmp_path / "speaker.txt").write_bytes(cp1252)
+    (tmp_path / "summary.txt").write_text("Your supplier went bust. What happens next?")
+    proc = subprocess.run(
+        [sys.executable, "-m", "listen_coach", "score", "--speaker",
+         str(tmp_path / "speaker.txt"), "--summary", str(tmp_path / "summary.txt"), "--json"],
+        capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert 0 <= data["overall"] <= 100 and data["question"]["kind"] == "open"
+    assert any("not UTF-8" in n for n in data["input_notes"])
+
+
+def test_cli_score_missing_file_is_one_sentence(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "listen_coach", "score", "--speaker", str(tmp_path / "x.txt"),
+         "--summary", str(tmp_path / "y.txt")], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "No such file" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_a_damaged_point_scorer_is_one_sentence(tmp_path):
+    import os
+    import shutil
+
+    from listen_coach.models import models_dir
+
+    shutil.copytree(models_dir() / "point-scorer", tmp_path / "point-scorer")
+    with open(tmp_path / "point-scorer" / "model.onnx", "r+b") as fh:
+        fh.seek(1000)
+        fh.write(b"\0" * 64)
+    (tmp_path / "a.txt").write_text(SPEAKER)
+    (tmp_path / "b.txt").write_text("Your supplier went bust.")
+    proc = subprocess.run(
+        [sys.executable, "-m", "listen_coach", "score", "--speaker", str(tmp_path / "a.txt"),
+         "--summary", str(tmp_path / "b.txt")], capture_output=True, text=True, timeout=120,
+        env={**os.environ, "LISTEN_COACH_MODELS": str(tmp_path)})
+    assert proc.returncode == 2, proc.stdout
+    assert "point-scorer" in proc.stderr and "corrupted" in proc.stderr
+    assert "Traceback" not in proc.stderr
