@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from listen_coach.scoring import lexical, presence
-from listen_coach.scoring.nlp import parse, strip_fillers
+from listen_coach.scoring.nlp import expand_contractions, parse, strip_fillers
 from listen_coach.scoring.points import clauses, render
 from listen_coach.scoring.questions import find_questions
 
@@ -48,7 +48,7 @@ def claims(summary: str) -> list[str]:
     five nights" is two claims, checked separately), framing and questions removed."""
     questions = {q.text for q in find_questions(summary)}
     out = []
-    for sent in parse(strip_fillers(summary)).sents:
+    for sent in parse(expand_contractions(strip_fillers(summary))).sents:
         text = sent.text.strip()
         if not text or text in questions or text.endswith("?"):
             continue
@@ -61,13 +61,14 @@ def claims(summary: str) -> list[str]:
     return out
 
 
-def windows(speaker: str) -> list[str]:
-    sents = [s.text.strip() for s in parse(strip_fillers(speaker)).sents if s.text.strip()]
-    if len(sents) <= WINDOW_SENTENCES:
-        return [" ".join(sents)] if sents else []
+def windows(speaker: str) -> list[lexical.Analysed]:
+    """Overlapping windows of `WINDOW_SENTENCES` sentences, from one parse of the speaker."""
+    whole = lexical.analyse(strip_fillers(speaker))
+    n = len(whole.sentences)
+    if n <= WINDOW_SENTENCES:
+        return [whole] if whole.tokens else []
     step = max(1, WINDOW_SENTENCES - 1)
-    return [" ".join(sents[i:i + WINDOW_SENTENCES])
-            for i in range(0, len(sents) - 1, step)]
+    return [lexical.subset(whole, i, min(n, i + WINDOW_SENTENCES)) for i in range(0, n - 1, step)]
 
 
 def check(speaker: str, summary: str) -> list[Issue]:
@@ -80,16 +81,25 @@ def check(speaker: str, summary: str) -> list[Issue]:
     model = presence.load()
     combiner = model.combiner
     assert combiner is not None
-    issues = []
+    lexical.prime(statements)
+    # The closest windows of every statement, scored by the model in one batch.
+    candidates = []
     for statement in statements:
-        ranked = sorted(spans, key=lambda w: -lexical.overlap(statement, w).recall)
-        best_prob, best_span, best_ov = -1.0, ranked[0], lexical.overlap(statement, ranked[0])
-        for span in ranked[:CANDIDATES]:
-            ov = lexical.overlap(statement, span)
-            x = np.array([[*model.logits([statement], span), *lexical.features(ov)]])
+        said = lexical.analyse(statement)
+        scored = sorted(((lexical.overlap_of(said, w), w) for w in spans),
+                        key=lambda pair: -pair[0].recall)[:CANDIDATES]
+        candidates.append(scored)
+    pairs = [(st, w.text) for st, cands in zip(statements, candidates, strict=True)
+             for _, w in cands]
+    logits = iter(model.pair_logits(pairs))
+    issues = []
+    for statement, cands in zip(statements, candidates, strict=True):
+        best_prob, best_ov, best_span = -1.0, cands[0][0], cands[0][1]
+        for ov, span in cands:
+            x = np.array([[next(logits), *lexical.features(ov)]])
             prob = float(combiner.probability(x)[0])
             if prob > best_prob:
-                best_prob, best_span, best_ov = prob, span, ov
+                best_prob, best_ov, best_span = prob, ov, span
         conflict = "negation" if best_ov.negation_conflict else (
             "number" if best_ov.numbers_conflict else None)
         if conflict is None and best_ov.entities_missing >= 0.99 and best_ov.recall >= 0.4:
@@ -104,6 +114,15 @@ def check(speaker: str, summary: str) -> list[Issue]:
     return issues
 
 
-def _closest_sentence(span: str, statement: str) -> str:
-    sents = [s.text.strip() for s in parse(span).sents if s.text.strip()]
-    return max(sents, key=lambda s: lexical.overlap(statement, s).recall) if sents else span
+def _closest_sentence(window: lexical.Analysed, statement: str) -> str:
+    said = lexical.analyse(statement)
+    best = max(range(len(window.sentences)),
+               key=lambda i: lexical.overlap_of(said, lexical.subset(window, i, i + 1)).recall)
+    start, end = window.sentences[best]
+    return _source_text(window, start, end)
+
+
+def _source_text(window: lexical.Analysed, start: int, end: int) -> str:
+    # Sentence spans index the whole analysed transcript; `window.text` starts at its first.
+    offset = window.sentences[0][0]
+    return window.text[start - offset:end - offset].strip()

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from listen_coach.scoring.nlp import parse
+from listen_coach.scoring.nlp import expand_contractions, parse
 
 FAMILIES: dict[str, tuple[str, ...]] = {
     "frustrated": ("frustrated", "frustrating", "annoyed", "annoying", "irritated", "angry",
@@ -60,7 +60,7 @@ def feelings_in(text: str) -> dict[str, str]:
     for phrase, family in [*_WORD_TO_FAMILY.items(), *SHOWN.items()]:
         if " " in phrase and re.search(rf"\b{re.escape(phrase)}\b", lowered):
             found.setdefault(family, phrase)
-    for tok in parse(text):
+    for tok in parse(expand_contractions(text)):
         for key in (tok.lower_, tok.lemma_.lower()):
             fam = _WORD_TO_FAMILY.get(key)
             if fam and not _negated(tok):

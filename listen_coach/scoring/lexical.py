@@ -73,7 +73,10 @@ def prime(texts: list[str]) -> None:
 
 @lru_cache(maxsize=4096)
 def analyse(text: str) -> Analysed:
-    doc = parse(expand_contractions(text))
+    """Content words, negations, numbers and sentences of `text`. Offsets refer to
+    `Analysed.text`: the text with contractions expanded, which is what was parsed."""
+    text = expand_contractions(text)
+    doc = parse(text)
     tokens, negations, spans = [], [], []
     numbers: set[str] = set()
     for si, sent in enumerate(doc.sents):
@@ -114,8 +117,24 @@ def _prefix(key: str) -> str:
     return key[:6] if len(key) > 6 else key
 
 
+def subset(a: Analysed, first: int, last: int) -> Analysed:
+    """Sentences first..last-1 of an analysed text, as if analysed on their own
+    (windows of a long transcript without parsing each window again)."""
+    tokens = tuple(
+        Token(t.key, t.text, t.start, t.end, t.sentence - first, t.negation, t.entity, t.dep,
+              t.head_key)
+        for t in a.tokens if first <= t.sentence < last)
+    spans = a.sentences[first:last]
+    text = a.text[spans[0][0]:spans[-1][1]] if spans else ""
+    return Analysed(text, tokens, a.negations[first:last],
+                    frozenset(t.key for t in tokens if t.key.isdigit()), spans)
+
+
 def overlap(point: str, summary: str) -> Overlap:
-    p, s = analyse(point), analyse(summary)
+    return overlap_of(analyse(point), analyse(summary))
+
+
+def overlap_of(p: Analysed, s: Analysed) -> Overlap:
     if not p.tokens:
         return Overlap(0.0, 0.0, -1, (), (), False, False, 0.0)
     keys = {t.key for t in s.tokens} | {_prefix(t.key) for t in s.tokens}
@@ -154,7 +173,7 @@ def evidence_span(summary: str, ov: Overlap) -> str | None:
     if not ov.matched:
         return None
     start, end = ov.matched[0].start, ov.matched[-1].end
-    text = expand_contractions(summary)
+    text = analyse(summary).text
     span = text[start:end].strip()
     if len(span.split()) < 3 and ov.best_sentence >= 0:  # too short to read: use the sentence
         s_start, s_end = analyse(summary).sentences[ov.best_sentence]
@@ -191,4 +210,4 @@ def focus(point: str, summary: str) -> str:
         if t.key in keys or _prefix(t.key) in prefixes:
             score[t.sentence] += weight(t.key)
     best = sorted(sorted(range(len(score)), key=lambda i: -score[i])[:FOCUS_SENTENCES])
-    return " ".join(summary[s.sentences[i][0]:s.sentences[i][1]].strip() for i in best)
+    return " ".join(s.text[s.sentences[i][0]:s.sentences[i][1]].strip() for i in best)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from listen_coach.scoring.feelings import feeling_words
 from listen_coach.scoring.lexical import weight
-from listen_coach.scoring.nlp import parse, strip_fillers
+from listen_coach.scoring.nlp import expand_contractions, parse, strip_fillers
 
 #: Clauses with fewer content words than this are asides ("I don't know", "it was fine").
 MIN_CONTENT_WORDS = 2
@@ -84,7 +84,9 @@ def render(tokens, resolve: dict[int, str]) -> str:
 
 def extract_points(transcript: str, limit: int = MAX_POINTS) -> list[Point]:
     """Points in the order spoken; the most salient `limit` when there are more."""
-    text = clean(transcript)
+    # Contractions expanded ("couldn't" -> "could not") as everywhere in scoring, so
+    # this parse of the transcript is the one the other scorers reuse.
+    text = expand_contractions(clean(transcript))
     if not text:
         return []
     doc = parse(text)

@@ -31,7 +31,7 @@ from listen_coach.scoring.lexical import analyse, weight
 from listen_coach.scoring.nlp import parse, strip_fillers
 from listen_coach.scoring.paraphrase import Echo, echo
 from listen_coach.scoring.person import second_person, third_person
-from listen_coach.scoring.points import Point, extract_points
+from listen_coach.scoring.points import Point, clean, extract_points
 from listen_coach.scoring.questions import find_questions
 
 WEIGHTS = {"coverage": 0.40, "faithfulness": 0.15, "question": 0.15, "feelings": 0.10,
@@ -135,6 +135,7 @@ def score_round(speaker: str, summary: str, points: Sequence[str] | None = None,
     from `speaker`. Interruptions and encouragers come from the turns analysis.
     """
     notes: list[str] = []
+    speaker = clean(speaker)  # one cleaned text, parsed once, for every scorer below
     words = speaker.split()
     if len(words) > MAX_SPEAKER_WORDS:
         speaker = " ".join(words[:MAX_SPEAKER_WORDS])
