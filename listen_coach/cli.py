@@ -234,6 +234,15 @@ def cmd_turns(args: argparse.Namespace) -> int:
     from listen_coach.turns.pipeline import analyse_two_channel
 
     if not args.stereo:
+        if args.enroll:
+            from listen_coach.audio.files import load_audio as _load
+            from listen_coach.turns.one_mic import check_pair, enroll
+
+            pairs = [e.split("=", 1) for e in args.enroll]
+            if len(pairs) != 2 or any(len(p) != 2 or not p[0] for p in pairs):
+                raise UserError("Give both partners' voices: --enroll NAME=FILE twice.")
+            # Enrolments are checked (silent, too short, same voice) before anything else.
+            check_pair(*(enroll(name, _load(path).samples) for name, path in pairs))
         raise UserError(
             "Telling two voices apart on one microphone is not available yet; record one "
             "partner per channel (a stereo input or two microphones) and pass --stereo.")
@@ -311,6 +320,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="a recording (wav, flac, ...)")
     p.add_argument("--stereo", action="store_true", help="one partner per channel (left, right)")
     p.add_argument("--names", help="the partners' names, left then right (default A,B)")
+    p.add_argument("--enroll", action="append", metavar="NAME=FILE",
+                   help="a partner's voice sample, for one-microphone recordings")
     p.add_argument("--no-text", action="store_true", help="skip transcription (faster)")
     p.add_argument("--json", action="store_true", help="segments and events, machine-readable")
     p.set_defaults(func=cmd_turns)

@@ -64,3 +64,19 @@ def test_enrolment_checks(voices):
         enroll("Sam", voices["A1"][: int(16000 * 0.6)])
     with pytest.raises(UserError, match="same voice"):
         check_pair(a, enroll("Alex", voices["A2"]))
+
+
+def test_cli_turns_with_enrolments_checks_them(tmp_path, voices):
+    import subprocess
+    import sys
+
+    import soundfile as sf
+
+    sf.write(tmp_path / "a.wav", voices["A1"], 16000)
+    sf.write(tmp_path / "talk.wav", np.zeros(16000, np.float32), 16000)
+    proc = subprocess.run(
+        [sys.executable, "-m", "listen_coach", "turns", str(tmp_path / "talk.wav"),
+         "--enroll", f"Sam={tmp_path / 'a.wav'}", "--enroll", f"Alex={tmp_path / 'a.wav'}"],
+        capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and "same voice" in proc.stderr
+    assert "Traceback" not in proc.stderr
