@@ -22,7 +22,3 @@ def channel_dbfs(block: np.ndarray) -> list[float]:
         return [dbfs(block)]
     return [dbfs(block[:, c]) for c in range(block.shape[1])]
 
-
-def clipped_fraction(samples: np.ndarray, threshold: float = 0.999) -> float:
-    """Share of samples at full scale: a hint that the input gain is too high."""
-    return float(np.mean(np.abs(samples) >= threshold)) if samples.size else 0.0

@@ -69,8 +69,3 @@ def match_points(points: Sequence[str], summary: str) -> list[PointMatch]:
         ))
     return out
 
-
-def threshold() -> float:
-    combiner = presence.load().combiner
-    assert combiner is not None
-    return combiner.threshold

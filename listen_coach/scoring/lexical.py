@@ -42,7 +42,6 @@ class Token:
     start: int  # character offsets in the original text
     end: int
     sentence: int
-    negation: bool
     entity: str  # spaCy entity label, or ""
     dep: str
     head_key: str
@@ -96,7 +95,7 @@ def analyse(text: str) -> Analysed:
             if not content:
                 continue
             tokens.append(Token(key, tok.text, tok.idx, tok.idx + len(tok.text), si,
-                                False, tok.ent_type_, tok.dep_, _key(tok.head)))
+                                tok.ent_type_, tok.dep_, _key(tok.head)))
         negations.append(neg)
     return Analysed(text, tuple(tokens), tuple(negations), frozenset(numbers), tuple(spans))
 
@@ -121,8 +120,7 @@ def subset(a: Analysed, first: int, last: int) -> Analysed:
     """Sentences first..last-1 of an analysed text, as if analysed on their own
     (windows of a long transcript without parsing each window again)."""
     tokens = tuple(
-        Token(t.key, t.text, t.start, t.end, t.sentence - first, t.negation, t.entity, t.dep,
-              t.head_key)
+        Token(t.key, t.text, t.start, t.end, t.sentence - first, t.entity, t.dep, t.head_key)
         for t in a.tokens if first <= t.sentence < last)
     spans = a.sentences[first:last]
     text = a.text[spans[0][0]:spans[-1][1]] if spans else ""

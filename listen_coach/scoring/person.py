@@ -52,8 +52,6 @@ def third_person(text: str, name: str | None = None) -> str:
                 word = _FIXED_THEY[low]
         if word != tok.text and tok.text.startswith("'"):  # "I'm" -> "Sam is", not "Samis"
             word = " " + word
-        if low == "n't" and prev == "do" and name:  # "I don't" -> "Sam doesn't"
-            out[-1] = out[-1][:-1] + "does" if out[-1].endswith("do ") else out[-1]
         out.append(word + tok.whitespace_)
     text = "".join(out).strip()
     return text[:1].upper() + text[1:] if text and text[0].islower() and not name else text

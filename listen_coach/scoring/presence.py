@@ -120,10 +120,3 @@ def load() -> PresenceModel:
                 _model = PresenceModel(model_dir())
     return _model
 
-
-def available() -> bool:
-    try:
-        load()
-        return True
-    except ModelError:
-        return False

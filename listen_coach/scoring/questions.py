@@ -104,6 +104,3 @@ def classify_question(text: str) -> QuestionKind | None:
         return "open"
     return "closed" if "closed" in kinds else None
 
-
-def is_offer_of_help(text: str) -> bool:
-    return bool(_OFFER.search(text))
