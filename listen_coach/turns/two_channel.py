@@ -27,8 +27,11 @@ from listen_coach.turns.overlaps import Turn, merge_continuations
 #: metre away (inverse-square law: 1 m vs 3-5 cm is 26-30 dB; room reflections
 #: bring it nearer 10-20 dB). Bleed is at least 6 dB down.
 CROSSTALK_DB = 6.0
-#: Bleed is a delayed, filtered copy of the other channel: correlation of 0.3 or
-#: more at lags up to 3 ms (1 m of travel). Independent voices stay under 0.1.
+#: Bleed is a delayed copy of the other channel: on generated conversations its
+#: 32 ms frames correlated 0.6-0.98 with the source at lags up to 3 ms (1 m of
+#: travel), while frames where both partners really spoke measured 0.1-0.45. A
+#: frame is dropped only when the level gap holds too, so 0.3 errs towards bleed;
+#: real rooms (reflections, different microphones) are untested here.
 CROSSTALK_CORR = 0.3
 MAX_LAG = 48  # samples, 3 ms
 #: Speech stands well clear of a microphone's noise floor; a frame within 12 dB
