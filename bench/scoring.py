@@ -39,7 +39,7 @@ SUMMARY = (
 
 
 def _auc(labels: np.ndarray, scores: np.ndarray) -> float:
-    from training.train_scorer import auc
+    from training.realsumm import auc
 
     return auc(labels, scores)
 

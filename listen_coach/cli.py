@@ -165,6 +165,18 @@ def _print_caption(caption) -> None:
         print("\r\033[K" + line[-100:], end="", file=sys.stderr, flush=True)
 
 
+_transcriber: list = []
+
+
+def _shared_transcriber():
+    """One speech model per process, however many audio files a command reads."""
+    if not _transcriber:
+        from listen_coach.asr.transcriber import Transcriber
+
+        _transcriber.append(Transcriber(_settings().asr))
+    return _transcriber[0]
+
+
 def _read_text_or_audio(path_text: str, what: str) -> tuple[str, list[str]]:
     """A .txt file's text (any encoding, undecodable bytes replaced), or an audio file
     transcribed. Returns the text and notes for the user."""
@@ -180,10 +192,8 @@ def _read_text_or_audio(path_text: str, what: str) -> tuple[str, list[str]]:
         except UnicodeDecodeError:
             return raw.decode("utf-8", errors="replace"), [
                 f"{path} is not UTF-8 text; unreadable characters were replaced."]
-    from listen_coach.asr.transcriber import Transcriber
-
     try:
-        result = Transcriber(_settings().asr).transcribe(path)
+        result = _shared_transcriber().transcribe(path)
     except AudioFileError as exc:
         raise UserError(f"{exc} ({what}; give a .txt file or an audio file)") from None
     return result.text, [f"{what} transcribed from {path.name}: {len(result.words)} words."]

@@ -16,10 +16,11 @@ from pathlib import Path
 import numpy as np
 
 from listen_coach.scoring.lexical import FEATURE_NAMES, features, overlap
-from listen_coach.scoring.presence import NAME, PresenceModel
+from listen_coach.scoring.presence import NAME, PresenceModel, model_dir
 from training import realsumm
-from training.train_scorer import OUT, auc
+from training.realsumm import auc
 
+OUT = model_dir()  # where train_scorer writes the model (no torch needed here)
 MANIFEST = Path(__file__).resolve().parents[1] / "models" / "manifest.toml"
 MARKER = "# --- point-scorer: written by `make train-scorer` (training/fit_combiner.py) ---"
 

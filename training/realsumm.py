@@ -13,6 +13,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "realsumm"
 TEST_DOCS = 20
 DEV_DOCS = 10
@@ -52,3 +54,12 @@ def load_pairs(split: str | None = None) -> list[Pair]:
         for unit, label in zip(r["units"], r["labels"], strict=True):
             pairs.append(Pair(r["doc_id"], r["system"], unit, r["summary"], int(label)))
     return pairs
+
+
+def auc(labels: np.ndarray, scores: np.ndarray) -> float:
+    order = np.argsort(scores, kind="mergesort")
+    ranks = np.empty(len(scores))
+    ranks[order] = np.arange(1, len(scores) + 1)
+    pos = labels == 1
+    n_pos, n_neg = pos.sum(), (~pos).sum()
+    return float((ranks[pos].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))

@@ -27,6 +27,7 @@ import torch
 
 from training import realsumm, spoken_pairs
 from training.crossencoder import CrossEncoder, minilm_dir
+from training.realsumm import auc
 
 OUT = Path(__file__).resolve().parents[1] / "models" / "point-scorer"
 
@@ -48,15 +49,6 @@ def encode(tok, items: list[tuple[str, str]]):
     enc = tok.encode_batch(items)
     return (torch.tensor([e.ids for e in enc]), torch.tensor([e.attention_mask for e in enc]),
             torch.tensor([e.type_ids for e in enc]))
-
-
-def auc(labels: np.ndarray, scores: np.ndarray) -> float:
-    order = np.argsort(scores, kind="mergesort")
-    ranks = np.empty(len(scores))
-    ranks[order] = np.arange(1, len(scores) + 1)
-    pos = labels == 1
-    n_pos, n_neg = pos.sum(), (~pos).sum()
-    return float((ranks[pos].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 
 
 def main() -> int:

@@ -51,11 +51,7 @@ def espeak(text: str, path: Path, voice: str = "en-gb", rate: int = 165,
 
 def shared_asr_clips() -> list[tuple[Path, str]]:
     """(audio file, reference text) for every clip under shared/data/speech/asr."""
-    root = require_shared() / "asr"
-    clips = [(root / "jfk" / "jfk.flac", (root / "jfk" / "jfk.txt").read_text().strip())]
-    for folder in ("librivox", "pocketsphinx_cmd"):
-        for line in (root / folder / "transcripts.txt").read_text().splitlines():
-            if line.strip():
-                name, text = line.split(" ", 1)
-                clips.append((root / folder / f"{name}.wav", text))
-    return clips
+    from bench.asr import shared_clips
+
+    require_shared()
+    return [(path, text.strip()) for path, text in shared_clips()]
