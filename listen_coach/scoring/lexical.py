@@ -14,8 +14,11 @@ from functools import lru_cache
 
 from listen_coach.scoring.nlp import (
     NEGATIONS,
+    digits,
     expand_contractions,
     normalise_words,
+    number_spans,
+    number_tokens,
     parse,
     parse_many,
 )
@@ -54,6 +57,14 @@ class Analysed:
     negations: tuple[int, ...]  # count of negation cues per sentence
     numbers: frozenset[str]
     sentences: tuple[tuple[int, int], ...]  # character spans
+    #: Per sentence, the words a negation applies to ("did not *send*", "was not
+    #: *happy*", "*nobody* reads" -> read): polarity is compared word by word, so a
+    #: "don't know" elsewhere in a long sentence does not flip an unrelated point.
+    negated: tuple[frozenset[str], ...] = ()
+    #: Per sentence, every lemma but auxiliaries (so "go", a stop word, still counts).
+    lemmas: tuple[frozenset[str], ...] = ()
+    #: Per sentence, its numbers as digits ("forty-two" and "42" are both "42").
+    sentence_numbers: tuple[frozenset[str], ...] = ()
 
 
 def _key(tok) -> str:
@@ -76,20 +87,27 @@ def analyse(text: str) -> Analysed:
     `Analysed.text`: the text with contractions expanded, which is what was parsed."""
     text = expand_contractions(text)
     doc = parse(text)
-    tokens, negations, spans = [], [], []
+    tokens, negations, spans, negated, lemmas, sentence_numbers = [], [], [], [], [], []
     numbers: set[str] = set()
+    # Multi-word numbers ("forty-two", "two thousand") become one token with one key.
+    runs = [r for r in number_spans(text) if any(c in text[r[0]:r[1]] for c in " -")]
     for si, sent in enumerate(doc.sents):
         spans.append((sent.start_char, sent.end_char))
         neg = 0
+        scope: set[str] = set()
         for tok in sent:
             if tok.lower_ in NEGATIONS or tok.dep_ == "neg":
                 neg += 1
+                scope |= _negation_scope(tok)
                 continue
             if tok.is_punct or tok.is_space:
                 continue
             key = _key(tok)
-            if tok.like_num and key.isdigit():
-                numbers.add(key)
+            run = next((r for r in runs if r[0] <= tok.idx < r[1]), None) if runs else None
+            if run is not None:
+                if tok.idx != run[0]:
+                    continue
+                key = run[2]
             content = (not tok.is_stop or tok.like_num or key == "SPEAKER") and (
                 tok.is_alpha or tok.like_num or any(c.isalnum() for c in tok.text))
             if not content:
@@ -97,7 +115,38 @@ def analyse(text: str) -> Analysed:
             tokens.append(Token(key, tok.text, tok.idx, tok.idx + len(tok.text), si,
                                 tok.ent_type_, tok.dep_, _key(tok.head)))
         negations.append(neg)
-    return Analysed(text, tuple(tokens), tuple(negations), frozenset(numbers), tuple(spans))
+        negated.append(frozenset(scope - _AUXILIARIES))
+        said = frozenset(number_tokens(digits(sent.text)))
+        sentence_numbers.append(said)
+        numbers |= said
+        lemmas.append(frozenset(_key(t) for t in sent if t.is_alpha or t.like_num) - _AUXILIARIES)
+    return Analysed(text, tuple(tokens), tuple(negations), frozenset(numbers), tuple(spans),
+                    tuple(negated), tuple(lemmas), tuple(sentence_numbers))
+
+
+_AUXILIARIES = {"be", "do", "will", "would", "can", "could", "shall", "should",
+                "may", "might", "must"}
+
+
+#: Dependents that carry the meaning of a negated copula or auxiliary ("was not *happy*").
+_COMPLEMENTS = {"acomp", "attr", "oprd"}
+
+
+def _negation_scope(tok) -> set[str]:
+    """Lemmas a negation cue applies to: its head, the head's complement, and for
+    "no"/"none" before a noun, the word that noun depends on."""
+    if tok.lower_ == "without":  # negates its object: "without the slides"
+        return {_key(c) for c in tok.children} - NEGATIONS
+    head = tok.head
+    scope = {_key(head)} | {_key(c) for c in head.children if c.dep_ in _COMPLEMENTS}
+    # The verb right after the cue too: unpunctuated transcripts parse badly, but
+    # "nobody has", "never once mentioned" are negated whatever the tree says.
+    doc = tok.doc
+    scope |= {_key(t) for t in doc[tok.i + 1:min(tok.i + 4, tok.sent.end)] if t.pos_ == "VERB"
+              or (t.pos_ == "AUX" and t.dep_ == "ROOT")}
+    if head.pos_ in {"NOUN", "PROPN", "PRON"} and head.head is not head:
+        scope.add(_key(head.head))
+    return scope - NEGATIONS  # "are nobody" / "has nobody": the cue is not its own scope
 
 
 @dataclass(frozen=True)
@@ -124,8 +173,33 @@ def subset(a: Analysed, first: int, last: int) -> Analysed:
         for t in a.tokens if first <= t.sentence < last)
     spans = a.sentences[first:last]
     text = a.text[spans[0][0]:spans[-1][1]] if spans else ""
+    said = a.sentence_numbers[first:last]
     return Analysed(text, tokens, a.negations[first:last],
-                    frozenset(t.key for t in tokens if t.key.isdigit()), spans)
+                    frozenset().union(*said) if said else frozenset(), spans,
+                    a.negated[first:last], a.lemmas[first:last], said)
+
+
+def _compounds(tokens: tuple[Token, ...]) -> set[str]:
+    """Adjacent words run together: speech recognition often splits a compound or a
+    place name ("Northfield" heard as "north field")."""
+    return {a.key + b.key for a, b in zip(tokens, tokens[1:], strict=False)
+            if a.sentence == b.sentence and a.key.isalpha() and b.key.isalpha()}
+
+
+def _near_name(key: str, candidates: set[str]) -> bool:
+    """One letter substituted, added or dropped, in a name of five letters or more."""
+    if len(key) < 5:
+        return False
+    for c in candidates:
+        if abs(len(c) - len(key)) > 1 or c[:2] != key[:2]:
+            continue
+        if len(c) == len(key) and sum(a != b for a, b in zip(c, key, strict=True)) == 1:
+            return True
+        short, long_ = sorted((c, key), key=len)
+        if len(long_) - len(short) == 1 and any(long_[:i] + long_[i + 1:] == short
+                                                 for i in range(len(long_))):
+            return True
+    return False
 
 
 def overlap(point: str, summary: str) -> Overlap:
@@ -136,6 +210,14 @@ def overlap_of(p: Analysed, s: Analysed) -> Overlap:
     if not p.tokens:
         return Overlap(0.0, 0.0, -1, (), (), False, False, 0.0)
     keys = {t.key for t in s.tokens} | {_prefix(t.key) for t in s.tokens}
+    keys |= _compounds(s.tokens)
+    # A name the recogniser garbled into an ordinary word ("Marta" as "marty") is still
+    # the name; a different name written as one ("Maria") is not, so only lower-case,
+    # non-entity words are candidates.
+    garbled = {t.key for t in s.tokens if t.text.islower() and not t.entity}
+    for t in p.tokens:
+        if t.entity and t.key not in keys and _near_name(t.key, garbled):
+            keys.add(t.key)
     total = sum(weight(t.key) for t in p.tokens if t.key != "SPEAKER") or 1.0
     found = sum(weight(t.key) for t in p.tokens
                 if t.key != "SPEAKER" and (t.key in keys or _prefix(t.key) in keys))
@@ -150,17 +232,29 @@ def overlap_of(p: Analysed, s: Analysed) -> Overlap:
         t.key in point_keys or _prefix(t.key) in point_keys))
     sentence_recall = min(1.0, per_sentence.get(best, 0.0) / total)
     missing_numbers = tuple(sorted(p.numbers - s.numbers))
-    best_numbers = {t.key for t in s.tokens if t.sentence == best and t.key.isdigit()}
+    best_numbers = set(s.sentence_numbers[best]) if best >= 0 and s.sentence_numbers else set()
     conflict = bool(missing_numbers) and bool(best_numbers - p.numbers)
-    p_neg = sum(p.negations) % 2
-    s_neg = s.negations[best] % 2 if best >= 0 else p_neg
+    negation_conflict = False
+    if best >= 0 and sentence_recall >= 0.3:
+        p_negated = frozenset().union(*p.negated) if p.negated else frozenset()
+        s_negated = s.negated[best] if s.negated else frozenset()
+        p_lemmas = frozenset().union(*p.lemmas) if p.lemmas else frozenset()
+        s_lemmas = s.lemmas[best] if s.lemmas else frozenset()
+        shared = (p_negated | s_negated) & p_lemmas & s_lemmas
+        # A word said with the point's polarity in any other sentence is support,
+        # not contradiction ("I hadn't applied ... he just applied anyway").
+        negation_conflict = any(
+            (k in p_negated) != (k in s_negated) and not any(
+                k in lem and (k in neg) == (k in p_negated)
+                for lem, neg in zip(s.lemmas, s.negated, strict=True))
+            for k in shared)
     entities = [t for t in p.tokens if t.entity in {"PERSON", "ORG", "GPE", "NORP", "LOC"}]
     ent_total = sum(weight(t.key) for t in entities)
     ent_missing = sum(weight(t.key) for t in entities if t.key not in keys)
     return Overlap(
         recall=min(1.0, found / total), sentence_recall=sentence_recall, best_sentence=best,
         matched=matched, numbers_missing=missing_numbers, numbers_conflict=conflict,
-        negation_conflict=best >= 0 and sentence_recall >= 0.3 and p_neg != s_neg,
+        negation_conflict=negation_conflict,
         entities_missing=ent_missing / ent_total if ent_total else 0.0,
     )
 

@@ -123,6 +123,18 @@ _NUMBER_WORDS = ("zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|t
 _NUMBER_RUN = re.compile(rf"\b(?:{_NUMBER_WORDS})(?:[\s-]+(?:{_NUMBER_WORDS}))*\b", re.I)
 
 
+def number_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, digits) of every run of number words ("forty-two" -> "42")."""
+    out = []
+    for m in _NUMBER_RUN.finditer(text):
+        if m.group(0).lower() == "one":
+            continue
+        words = normalise_words(m.group(0))
+        if len(words) == 1 and words[0].isdigit():
+            out.append((m.start(), m.end(), words[0]))
+    return out
+
+
 def digits(text: str) -> str:
     """Number words as digits, the rest untouched ("three nights" -> "3 nights")."""
     def convert(match: re.Match[str]) -> str:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from listen_coach.scoring import faithfulness as faith
 from listen_coach.scoring.coverage import PointMatch, match_points
@@ -128,11 +128,14 @@ def _looks_english(text: str) -> bool:
 
 def score_round(speaker: str, summary: str, points: Sequence[str] | None = None,
                 speaker_name: str | None = None, point_weights: Sequence[float] | None = None,
-                interruptions: int | None = None, encouragers: int | None = None) -> DrillScore:
+                interruptions: int | None = None, encouragers: int | None = None,
+                paraphrases: Sequence[Sequence[str]] | None = None) -> DrillScore:
     """Score a listener's summary of what the speaker said.
 
     `points` are annotated points (an exercise's); without them they are extracted
-    from `speaker`. Interruptions and encouragers come from the turns analysis.
+    from `speaker`. `paraphrases[i]` are other accepted wordings of `points[i]`:
+    a point scores the best of its wordings. Interruptions and encouragers come
+    from the turns analysis.
     """
     notes: list[str] = []
     speaker = clean(speaker)  # one cleaned text, parsed once, for every scorer below
@@ -157,8 +160,13 @@ def score_round(speaker: str, summary: str, points: Sequence[str] | None = None,
         notes.append("The summary does not look like English, so it cannot be compared "
                      "with what the speaker said.")
         cleaned = ""
-    matches = match_points([p.text for p in plist], cleaned) if cleaned else [
-        PointMatch(p.text, 0.0, False, None) for p in plist]
+    texts = [p.text for p in plist]
+    if not cleaned:
+        matches = [PointMatch(t, 0.0, False, None) for t in texts]
+    else:
+        wordings = [[t, *(paraphrases[i] if paraphrases and i < len(paraphrases) else ())]
+                    for i, t in enumerate(texts)]
+        matches = _best_wording(texts, wordings, cleaned, speaker_name)
     scored = tuple(ScoredPoint(m, p.weight, p.tags) for m, p in zip(matches, plist, strict=True))
     issues = tuple(faith.check(speaker, cleaned)) if cleaned else ()
     question = _question(summary, speaker) if cleaned else None
@@ -183,6 +191,28 @@ def score_round(speaker: str, summary: str, points: Sequence[str] | None = None,
     tips = _tips(scored, issues, question, ech, feelings, interruptions, speaker_name, notes)
     return DrillScore(round(overall), components, scored, issues, question, ech, feelings,
                       interruptions, encouragers, tuple(tips), tuple(notes))
+
+
+def _as_you(text: str, name: str | None) -> str:
+    """The speaker's name read as "you": annotated points say "Priya stayed late",
+    a listener says "you stayed late" (pair drill) or "Priya stayed late" (solo)."""
+    if not name:
+        return text
+    text = re.sub(rf"\b{re.escape(name)}'s\b", "your", text)
+    return re.sub(rf"\b{re.escape(name)}\b", "you", text)
+
+
+def _best_wording(points: list[str], wordings: list[list[str]], summary: str,
+                  speaker_name: str | None) -> list[PointMatch]:
+    """Match every wording of every point at once; keep each point's best match,
+    reported in the point's own words."""
+    owners = [i for i, alts in enumerate(wordings) for _ in alts]
+    flat = [_as_you(w, speaker_name) for alts in wordings for w in alts]
+    best: dict[int, PointMatch] = {}
+    for i, m in zip(owners, match_points(flat, _as_you(summary, speaker_name)), strict=True):
+        if i not in best or m.score > best[i].score:
+            best[i] = m
+    return [replace(best[i], point=points[i]) for i in range(len(points))]
 
 
 def _quote(text: str, limit: int = 70) -> str:
