@@ -36,6 +36,10 @@ FORCE_SECONDS = 20.0
 OVERLAP_TOLERANCE = 0.3
 #: Previous text given to the decoder as context (about 40 words).
 PROMPT_CHARS = 200
+#: One decode sees at most Whisper's 30 s window (less the 2 s of padding the engine
+#: adds). A longer buffer (audio fed faster than real time, or a machine too busy to
+#: keep up) is finished by the windowed transcriber, so no audio is dropped.
+MAX_DECODE_SECONDS = 28.0
 
 
 class LiveCaptioner:
@@ -124,6 +128,9 @@ class LiveCaptioner:
                 self._cut(offset + len(audio) - SAMPLE_RATE // 2)
             self._emit(final)
             return
+        if final and len(audio) > MAX_DECODE_SECONDS * SAMPLE_RATE:
+            self._finish_long(audio, start_s)
+            return
         model = self.transcriber.load()
         prompt = ()
         if self._prompt_text:
@@ -160,8 +167,26 @@ class LiveCaptioner:
                 self._commit_times.extend([now] * len(self._tentative))
                 self._tentative = []
             self._previous = []
-            self._cut(offset + len(audio))
+            # Up to the last word decoded: audio past one decode's window stays for later.
+            last = self._committed[-1].end if self._committed else start_s + MAX_DECODE_SECONDS
+            self._cut(min(offset + len(audio), int(last * SAMPLE_RATE)))
         self._emit(final)
+
+    def _finish_long(self, audio: np.ndarray, start_s: float) -> None:
+        """Commit everything after the committed words, transcribed window by window."""
+        done_until = self._since_cut[-1].end if self._since_cut else start_s
+        skip = max(0, int((done_until - start_s) * SAMPLE_RATE))
+        base = start_s + skip / SAMPLE_RATE
+        rest = self.transcriber.transcribe(audio[skip:], beam_size=1)
+        # Live words carry their leading space (" word"), as the decoder emits them.
+        words = [Word(" " + w.text.strip(), round(base + w.start, 3), round(base + w.end, 3),
+                      w.probability) for w in rest.words]
+        now = time.monotonic()
+        with self._lock:
+            self._committed.extend(words)
+            self._commit_times.extend([now] * len(words))
+            self._tentative = []
+        self._emit(True)
 
     def _cut(self, absolute_sample: int) -> None:
         """Drop audio before `absolute_sample`; committed words there become the prompt."""

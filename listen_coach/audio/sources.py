@@ -350,15 +350,19 @@ class FileSource:
     def _run(self) -> None:
         step = int(SAMPLE_RATE * BLOCK_SECONDS)
         samples = self.clip.samples
-        for i, begin in enumerate(range(0, len(samples), step)):
-            if not self._running.is_set():
-                break
-            if self.realtime:
-                due = self.started_at + (i + 1) * BLOCK_SECONDS / self.speed
-                delay = due - time.monotonic()
-                if delay > 0:
-                    time.sleep(delay)
-            self._pump.emit(samples[begin:begin + step])
+        try:
+            for i, begin in enumerate(range(0, len(samples), step)):
+                if not self._running.is_set():
+                    break
+                if self.realtime:
+                    due = self.started_at + (i + 1) * BLOCK_SECONDS / self.speed
+                    delay = due - time.monotonic()
+                    if delay > 0:
+                        time.sleep(delay)
+                self._pump.emit(samples[begin:begin + step])
+        except Exception as exc:  # noqa: BLE001 - e.g. the recording's disk is full
+            self._pump.finish(AudioError(f"Replaying {self.name} failed ({exc})."))
+            return
         self._pump.finish()
 
     def read(self, timeout: float | None = None) -> np.ndarray | None:
