@@ -49,11 +49,25 @@ class AudioSettings:
 
 
 @dataclass
+class StoreSettings:
+    #: A shared PostgreSQL database for several laptops in one room, as
+    #: postgresql://user:password@host/dbname. Empty means the local SQLite file.
+    #: The LISTEN_COACH_DB environment variable, when set, wins over this.
+    database: str = ""
+    #: Recordings older than this many days are deleted when the app starts (scores,
+    #: transcripts and notes stay). 0 keeps them for ever.
+    keep_recordings_days: int = 90
+
+
+@dataclass
 class Settings:
     asr: AsrSettings = field(default_factory=AsrSettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
+    store: StoreSettings = field(default_factory=StoreSettings)
     #: Where sessions and recordings are kept; empty means the platformdirs data path.
     data_dir: str = ""
+    #: A folder of your own exercise packs (*.toml), offered beside the bundled ones.
+    exercise_dir: str = ""
 
     @property
     def data_path(self) -> Path:

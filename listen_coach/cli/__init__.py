@@ -288,6 +288,18 @@ def cmd_app(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_demo(args: argparse.Namespace) -> int:
+    """The app, straight into a demo round played from bundled recordings."""
+    from listen_coach.tui.app import make_app
+
+    if args.speed <= 0 or args.speed > 4:
+        raise UserError("--speed must be above 0 and at most 4.")
+    app = make_app(demo_speed=args.speed)
+    app.start_with_demo = True
+    app.run()
+    return 0
+
+
 def _clock(seconds: float) -> str:
     return f"{int(seconds // 60):02d}:{seconds % 60:05.2f}"
 
@@ -340,6 +352,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", nargs="?", choices=["status", "install"], default="status")
     p.add_argument("--quiet", action="store_true", help="print nothing when all is well")
     p.set_defaults(func=cmd_models)
+
+    p = sub.add_parser("demo", help="a complete pair drill from bundled recordings (no microphone)")
+    p.add_argument("--speed", type=float, default=1.0,
+                   help="playback speed (default 1 = real time)")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("app", help="the terminal app (the default with no command)")
+    p.set_defaults(func=cmd_app)
+
+    from listen_coach.cli import exercises, store
+
+    exercises.register(sub)
+    store.register(sub)
     return parser
 
 

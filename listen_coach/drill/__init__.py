@@ -1,0 +1,1 @@
+"""The drill without a UI: exercise packs, the phase state machine and its timers."""
