@@ -1,0 +1,100 @@
+"""`listen-coach export | import | report | forget`: the facilitator's commands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from listen_coach.errors import UserError
+
+
+def _store():
+    from listen_coach.store import open_store
+
+    return open_store()
+
+
+def _write(text: str, out: str | None) -> None:
+    if out:
+        path = Path(out)
+        path.write_text(text, encoding="utf-8")
+        path.chmod(0o600)
+        print(f"wrote {path}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from listen_coach.store import export
+
+    store = _store()
+    if args.bundle:
+        n = export.write_bundle(store, Path(args.bundle), args.workshop)
+        print(f"wrote {n} round(s) to {args.bundle}; merge it elsewhere with "
+              f"`listen-coach import {args.bundle}`")
+        return 0
+    text = export.to_csv(store, args.workshop) if args.format == "csv" else export.to_json(
+        store, args.workshop)
+    _write(text, args.out)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from listen_coach.store import export
+
+    store = _store()
+    added, skipped = export.read_bundle(store, Path(args.bundle))
+    print(f"imported {added} round(s)" + (f"; {skipped} were already here" if skipped else ""))
+    if store.problem:
+        print(store.problem, file=sys.stderr)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from listen_coach.store.report import render
+
+    store = _store()
+    if args.workshop and args.workshop not in store.workshops():
+        known = ", ".join(store.workshops()) or "none yet"
+        raise UserError(f"No workshop called {args.workshop!r} (workshops: {known}).")
+    _write(render(store, args.workshop), args.out)
+    return 0
+
+
+def cmd_forget(args: argparse.Namespace) -> int:
+    store = _store()
+    if not args.yes:
+        rounds = [r for r in store.rounds(status=None)
+                  if args.participant in (r.listener, r.speaker)]
+        answer = input(f"Remove {args.participant} and {len(rounds)} round(s) with their "
+                       "recordings, for good? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Nothing removed.")
+            return 1
+    gone = store.forget(args.participant)
+    print(f"Removed {gone.participant}: {gone.rounds} round(s) and {gone.files} recording(s).")
+    return 0
+
+
+def register(sub) -> None:
+    p = sub.add_parser("export", help="rounds as CSV or JSON, or a bundle for another station")
+    p.add_argument("--format", choices=["csv", "json"], default="csv", help="default csv")
+    p.add_argument("--workshop", help="only this workshop's rounds")
+    p.add_argument("--out", help="file to write (default: standard output)")
+    p.add_argument("--bundle", metavar="FILE", help="write a .zip to merge with `import`")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("import", help="merge a bundle from another station")
+    p.add_argument("bundle", help="a .zip made by `export --bundle`")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("report", help="an HTML report with charts, for a workshop")
+    p.add_argument("--workshop", help="only this workshop (default: every round)")
+    p.add_argument("--out", help="HTML file to write (default: standard output)")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("forget", help="remove a participant's rounds and recordings")
+    p.add_argument("participant", help="their name, as in the review")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p.set_defaults(func=cmd_forget)

@@ -1,0 +1,486 @@
+"""The one data layer: every read and write of sessions, rounds, scores and notes.
+
+Writes are small named operations keyed by uid (`begin_round`, `save_phase`, ...),
+each idempotent. When the database cannot be reached (a PostgreSQL server gone,
+a network cable out), the operation is retried a few times and then appended to a
+local outbox file; later writes flush the outbox first, in order. So a round is
+never lost to a lost connection, and the app can say exactly what is pending.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, and_, delete, func, insert, or_, select, update
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import aliased
+
+from listen_coach.store import schema as s
+from listen_coach.store.db import StoreError, database_url, make_engine, migrate, private_dir
+
+log = logging.getLogger(__name__)
+
+OUTBOX = "pending-writes.jsonl"
+#: Waits between attempts at a write before it goes to the outbox: long enough to
+#: ride out a server restart or a Wi-Fi hiccup, short enough not to stall a drill.
+RETRY_DELAYS_S = (0.2, 0.5, 1.0)
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def new_uid() -> str:
+    return str(uuid.uuid4())
+
+
+@dataclass(frozen=True)
+class RoundStart:
+    """What is known when a round begins (written before the first phase)."""
+
+    listener: str
+    speaker: str | None = None  # None for a solo drill (the passage's speaker is not a participant)
+    kind: str = "pair"  # pair, solo, demo
+    exercise: str = ""
+    exercise_title: str = ""
+    workshop: str | None = None
+    session_uid: str = field(default_factory=new_uid)
+    uid: str = field(default_factory=new_uid)
+    number: int = 1
+    started_at: str = field(default_factory=now)
+    station: str = field(default_factory=socket.gethostname)
+
+
+@dataclass(frozen=True)
+class RoundRow:
+    id: int
+    uid: str
+    listener: str
+    speaker: str | None
+    kind: str
+    exercise: str
+    exercise_title: str
+    workshop: str | None
+    started_at: str
+    status: str
+    scorer_score: int | None
+    override_score: int | None
+    interruptions: int | None
+    encouragers: int | None
+
+    @property
+    def score(self) -> int | None:
+        """What the facilitator sees: their override if they set one."""
+        return self.override_score if self.override_score is not None else self.scorer_score
+
+
+@dataclass(frozen=True)
+class PhaseRecord:
+    name: str
+    started_at: str
+    seconds: float
+    text: str
+    words: list
+    turns: list
+    recording: Path | None
+
+
+@dataclass(frozen=True)
+class Note:
+    text: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class RoundDetail:
+    row: RoundRow
+    phases: dict[str, PhaseRecord]
+    score: dict | None  # DrillScore.to_dict()
+    confirmations: list[tuple[int, str, bool, bool]]  # index, point, came across, scorer said
+    notes: list[Note]
+    override_reason: str | None
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    participant: str
+    rounds: int
+    files: int
+
+
+class Store:
+    """Sessions on SQLite or PostgreSQL, with a local outbox for writes that fail."""
+
+    def __init__(self, engine: Engine, data_path: Path):
+        self.engine = engine
+        self.data_path = Path(data_path)
+        self.outbox = self.data_path / OUTBOX
+        self._migrated = False
+        self.problem: str | None = None  # the last write problem, for the status line
+
+    # ----- plumbing ---------------------------------------------------------------
+
+    @property
+    def backend(self) -> str:
+        return self.engine.dialect.name
+
+    def describe(self) -> str:
+        url = self.engine.url
+        if self.backend == "sqlite":
+            return str(url.database)
+        return f"{url.host or 'localhost'}/{url.database}"
+
+    def _ensure(self) -> None:
+        if not self._migrated:
+            migrate(self.engine)
+            self._migrated = True
+
+    def _read(self, fn: Callable[[Connection], Any]) -> Any:
+        try:
+            self._ensure()
+            with self.engine.connect() as conn:
+                return fn(conn)
+        except (OperationalError, DBAPIError) as exc:
+            if isinstance(exc, DBAPIError) and not exc.connection_invalidated and not isinstance(
+                    exc, OperationalError):
+                raise
+            raise StoreError(f"The database at {self.describe()} cannot be read "
+                             f"({_reason(exc)}).") from None
+
+    def _run(self, op: str, args: dict) -> None:
+        self._ensure()
+        with self.engine.connect().execution_options(write=True) as conn, conn.begin():
+            getattr(self, f"_op_{op}")(conn, **args)
+
+    def pending(self) -> int:
+        """Writes waiting in the outbox for the database to come back."""
+        if not self.outbox.exists():
+            return 0
+        return sum(1 for line in self.outbox.read_text(encoding="utf-8").splitlines() if line)
+
+    def flush(self) -> int:
+        """Write what the outbox holds, in order; returns how many were written."""
+        if not self.outbox.exists():
+            return 0
+        lines = [line for line in self.outbox.read_text(encoding="utf-8").splitlines() if line]
+        done = 0
+        try:
+            for line in lines:
+                item = json.loads(line)
+                self._run(item["op"], item["args"])
+                done += 1
+        finally:
+            rest = lines[done:]
+            if rest:
+                self.outbox.write_text("\n".join(rest) + "\n", encoding="utf-8")
+            else:
+                self.outbox.unlink(missing_ok=True)
+        return done
+
+    def _write(self, op: str, **args: Any) -> bool:
+        """Run one write, retrying; on failure keep it in the outbox. True if written."""
+        error: Exception | None = None
+        for delay in (0.0, *RETRY_DELAYS_S):
+            time.sleep(delay)
+            try:
+                self.flush()
+                self._run(op, args)
+                self.problem = None
+                return True
+            except (OperationalError, DBAPIError) as exc:
+                if not isinstance(exc, OperationalError) and not exc.connection_invalidated:
+                    raise
+                error = exc
+                log.info("write %s failed (%s); retrying", op, _reason(exc))
+        private_dir(self.data_path)
+        with open(self.outbox, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps({"op": op, "args": args}) + "\n")
+        os.chmod(self.outbox, 0o600)
+        self.problem = (f"The database at {self.describe()} cannot be reached "
+                        f"({_reason(error)}); {self.pending()} change(s) are kept on this "
+                        "computer and will be written when it is back.")
+        return False
+
+    # ----- writes (public) ----------------------------------------------------------
+
+    def begin_round(self, start: RoundStart) -> bool:
+        return self._write("begin_round", **start.__dict__)
+
+    def save_phase(self, round_uid: str, name: str, *, text: str = "", words: list | None = None,
+                   turns: list | None = None, seconds: float = 0.0,
+                   recording: Path | None = None, started_at: str | None = None) -> bool:
+        rel = None
+        if recording is not None:
+            recording = Path(recording)
+            rel = (str(recording.relative_to(self.data_path))
+                   if recording.is_relative_to(self.data_path) else str(recording))
+        return self._write("save_phase", round_uid=round_uid, name=name, text=text,
+                           words=words or [], turns=turns or [], seconds=seconds,
+                           recording=rel, started_at=started_at or now())
+
+    def save_score(self, round_uid: str, score: dict) -> bool:
+        """`score` is `DrillScore.to_dict()`."""
+        return self._write("save_score", round_uid=round_uid, score=score)
+
+    def save_confirmations(self, round_uid: str,
+                           items: Iterable[tuple[int, str, bool, bool]]) -> bool:
+        return self._write("save_confirmations", round_uid=round_uid,
+                           items=[list(i) for i in items])
+
+    def finish_round(self, round_uid: str, status: str = "done") -> bool:
+        if status not in ("done", "discarded"):
+            raise ValueError(status)
+        return self._write("finish_round", round_uid=round_uid, status=status,
+                           finished_at=now())
+
+    def add_note(self, round_uid: str, text: str) -> bool:
+        return self._write("add_note", round_uid=round_uid, text=text, created_at=now())
+
+    def override_score(self, round_uid: str, score: int | None, reason: str) -> bool:
+        """Set (or with None, clear) the facilitator's score; a reason is required."""
+        if score is not None and not 0 <= score <= 100:
+            raise StoreError("An override score must be between 0 and 100.")
+        if score is not None and not reason.strip():
+            raise StoreError("Give a reason for the override, so others know why.")
+        return self._write("override", round_uid=round_uid, score=score, reason=reason.strip())
+
+    def recording_path(self, round_uid: str, phase: str) -> Path:
+        """Where a phase's FLAC goes (the folder is private to the user)."""
+        return private_dir(self.data_path / "recordings") / f"{round_uid}-{phase}.flac"
+
+    # ----- operations (run inside a write transaction) ------------------------------
+
+    def _id_of_name(self, conn: Connection, table, name: str) -> int:
+        row = conn.execute(select(table.c.id).where(table.c.name == name)).first()
+        if row:
+            return row[0]
+        return conn.execute(insert(table).values(name=name, created_at=now())
+                            .returning(table.c.id)).scalar_one()
+
+    def _round_id(self, conn: Connection, round_uid: str) -> int:
+        rid = conn.execute(select(s.rounds.c.id).where(s.rounds.c.uid == round_uid)).scalar()
+        if rid is None:
+            raise StoreError(f"No round {round_uid} in the database.")
+        return rid
+
+    def _op_begin_round(self, conn: Connection, *, listener: str, speaker: str | None, kind: str,
+                        exercise: str, exercise_title: str, workshop: str | None,
+                        session_uid: str, uid: str, number: int, started_at: str,
+                        station: str) -> None:
+        if conn.execute(select(s.rounds.c.id).where(s.rounds.c.uid == uid)).first():
+            return  # already written (an outbox replay)
+        session_id = conn.execute(select(s.sessions.c.id)
+                                  .where(s.sessions.c.uid == session_uid)).scalar()
+        if session_id is None:
+            workshop_id = self._id_of_name(conn, s.workshops, workshop) if workshop else None
+            session_id = conn.execute(insert(s.sessions).values(
+                uid=session_uid, workshop_id=workshop_id, kind=kind, station=station,
+                started_at=started_at).returning(s.sessions.c.id)).scalar_one()
+        conn.execute(insert(s.rounds).values(
+            uid=uid, session_id=session_id, number=number,
+            listener_id=self._id_of_name(conn, s.participants, listener),
+            speaker_id=self._id_of_name(conn, s.participants, speaker) if speaker else None,
+            exercise=exercise, exercise_title=exercise_title, status="in_progress",
+            started_at=started_at))
+
+    def _op_save_phase(self, conn: Connection, *, round_uid: str, name: str, text: str,
+                       words: list, turns: list, seconds: float, recording: str | None,
+                       started_at: str) -> None:
+        rid = self._round_id(conn, round_uid)
+        conn.execute(delete(s.phases).where(and_(s.phases.c.round_id == rid,
+                                                 s.phases.c.name == name)))
+        conn.execute(insert(s.phases).values(
+            round_id=rid, name=name, text=text, words=json.dumps(words), turns=json.dumps(turns),
+            seconds=seconds, recording=recording, started_at=started_at))
+        if name == "speak":
+            counts = {k: sum(1 for e in turns if e.get("kind") == k)
+                      for k in ("interruption", "backchannel")}
+            if turns:
+                conn.execute(update(s.rounds).where(s.rounds.c.id == rid).values(
+                    interruptions=counts["interruption"], encouragers=counts["backchannel"]))
+
+    def _op_save_score(self, conn: Connection, *, round_uid: str, score: dict) -> None:
+        rid = self._round_id(conn, round_uid)
+        conn.execute(delete(s.scores).where(s.scores.c.round_id == rid))
+        conn.execute(insert(s.scores).values(
+            round_id=rid, overall=int(score["overall"]),
+            components=json.dumps(score.get("components", {})),
+            detail=json.dumps(score, default=str), created_at=now()))
+        values: dict[str, Any] = {"score": int(score["overall"])}
+        for key in ("interruptions", "encouragers"):
+            if score.get(key) is not None:
+                values[key] = score[key]
+        conn.execute(update(s.rounds).where(s.rounds.c.id == rid).values(**values))
+
+    def _op_save_confirmations(self, conn: Connection, *, round_uid: str, items: list) -> None:
+        rid = self._round_id(conn, round_uid)
+        conn.execute(delete(s.confirmations).where(s.confirmations.c.round_id == rid))
+        if items:
+            conn.execute(insert(s.confirmations), [
+                {"round_id": rid, "point_index": i, "point": p, "came_across": bool(c),
+                 "scorer_covered": bool(m)} for i, p, c, m in items])
+
+    def _op_finish_round(self, conn: Connection, *, round_uid: str, status: str,
+                         finished_at: str) -> None:
+        conn.execute(update(s.rounds).where(s.rounds.c.uid == round_uid)
+                     .values(status=status, finished_at=finished_at))
+
+    def _op_add_note(self, conn: Connection, *, round_uid: str, text: str,
+                     created_at: str) -> None:
+        conn.execute(insert(s.notes).values(round_id=self._round_id(conn, round_uid),
+                                            text=text, created_at=created_at))
+
+    def _op_override(self, conn: Connection, *, round_uid: str, score: int | None,
+                     reason: str) -> None:
+        conn.execute(update(s.rounds).where(s.rounds.c.uid == round_uid).values(
+            override_score=score, override_reason=reason if score is not None else None))
+
+    # ----- reads ----------------------------------------------------------------------
+
+    def _round_query(self):
+        listener, speaker = aliased(s.participants), aliased(s.participants)
+        return (select(s.rounds.c.id, s.rounds.c.uid, listener.c.name, speaker.c.name,
+                       s.sessions.c.kind, s.rounds.c.exercise, s.rounds.c.exercise_title,
+                       s.workshops.c.name, s.rounds.c.started_at, s.rounds.c.status,
+                       s.rounds.c.score, s.rounds.c.override_score, s.rounds.c.interruptions,
+                       s.rounds.c.encouragers)
+                .join(s.sessions, s.sessions.c.id == s.rounds.c.session_id)
+                .join(listener, listener.c.id == s.rounds.c.listener_id)
+                .outerjoin(speaker, speaker.c.id == s.rounds.c.speaker_id)
+                .outerjoin(s.workshops, s.workshops.c.id == s.sessions.c.workshop_id),
+                listener, speaker)
+
+    def rounds(self, participant: str | None = None, workshop: str | None = None,
+               status: str | None = "done") -> list[RoundRow]:
+        """Rounds, oldest first; `participant` matches the listener (whose round it is)."""
+        query, listener, _ = self._round_query()
+        if participant:
+            query = query.where(listener.c.name == participant)
+        if workshop:
+            query = query.where(s.workshops.c.name == workshop)
+        if status:
+            query = query.where(s.rounds.c.status == status)
+        query = query.order_by(s.rounds.c.started_at, s.rounds.c.id)
+        return self._read(lambda c: [RoundRow(*r) for r in c.execute(query)])
+
+    def unfinished(self) -> list[RoundRow]:
+        """Rounds left in progress (the app quit or crashed): offer resume or discard."""
+        return self.rounds(status="in_progress")
+
+    def round_detail(self, round_uid: str) -> RoundDetail | None:
+        query, _, _ = self._round_query()
+
+        def read(conn: Connection) -> RoundDetail | None:
+            r = conn.execute(query.where(s.rounds.c.uid == round_uid)).first()
+            if r is None:
+                return None
+            row = RoundRow(*r)
+            phases = {}
+            for p in conn.execute(select(s.phases).where(s.phases.c.round_id == row.id)).mappings():
+                rec = p["recording"]
+                phases[p["name"]] = PhaseRecord(
+                    p["name"], p["started_at"], p["seconds"], p["text"], json.loads(p["words"]),
+                    json.loads(p["turns"]), (self.data_path / rec) if rec else None)
+            detail = conn.execute(select(s.scores.c.detail)
+                                  .where(s.scores.c.round_id == row.id)).scalar()
+            conf = [tuple(x) for x in conn.execute(
+                select(s.confirmations.c.point_index, s.confirmations.c.point,
+                       s.confirmations.c.came_across, s.confirmations.c.scorer_covered)
+                .where(s.confirmations.c.round_id == row.id)
+                .order_by(s.confirmations.c.point_index))]
+            notes = [Note(t, c) for t, c in conn.execute(
+                select(s.notes.c.text, s.notes.c.created_at)
+                .where(s.notes.c.round_id == row.id).order_by(s.notes.c.id))]
+            reason = conn.execute(select(s.rounds.c.override_reason)
+                                  .where(s.rounds.c.id == row.id)).scalar()
+            return RoundDetail(row, phases, json.loads(detail) if detail else None,
+                               conf, notes, reason)
+
+        return self._read(read)
+
+    def participants(self) -> list[str]:
+        return self._read(lambda c: list(c.execute(
+            select(s.participants.c.name).order_by(s.participants.c.name)).scalars()))
+
+    def workshops(self) -> list[str]:
+        return self._read(lambda c: list(c.execute(
+            select(s.workshops.c.name).order_by(s.workshops.c.name)).scalars()))
+
+    def counts(self) -> dict[str, int]:
+        def read(conn: Connection) -> dict[str, int]:
+            return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+                    for t in (s.participants, s.workshops, s.sessions, s.rounds, s.phases,
+                              s.scores, s.confirmations, s.notes)}
+        return self._read(read)
+
+    # ----- privacy and housekeeping ---------------------------------------------------
+
+    def forget(self, participant: str) -> Forgotten:
+        """Remove a participant, every round they listened or spoke in, and the recordings.
+
+        Rounds where they were the speaker go too: those recordings hold their voice."""
+        self._ensure()
+        with self.engine.connect().execution_options(write=True) as conn, conn.begin():
+            pid = conn.execute(select(s.participants.c.id)
+                               .where(s.participants.c.name == participant)).scalar()
+            if pid is None:
+                raise StoreError(f"No participant called {participant!r}; "
+                                 "`listen-coach export` lists everyone.")
+            mine = or_(s.rounds.c.listener_id == pid, s.rounds.c.speaker_id == pid)
+            ids = list(conn.execute(select(s.rounds.c.id).where(mine)).scalars())
+            files = list(conn.execute(select(s.phases.c.recording).where(
+                and_(s.phases.c.round_id.in_(ids), s.phases.c.recording.is_not(None)))).scalars())
+            conn.execute(delete(s.rounds).where(s.rounds.c.id.in_(ids)))
+            conn.execute(delete(s.participants).where(s.participants.c.id == pid))
+            empty = select(s.rounds.c.session_id).distinct()
+            conn.execute(delete(s.sessions).where(s.sessions.c.id.not_in(empty)))
+        removed = 0
+        for rel in files:
+            path = self.data_path / rel
+            if path.exists():
+                path.unlink()
+                removed += 1
+        return Forgotten(participant, len(ids), removed)
+
+    def prune_recordings(self, keep_days: int) -> int:
+        """Delete recordings older than `keep_days` (0 keeps them for ever)."""
+        if keep_days <= 0:
+            return 0
+        cutoff = (datetime.now(UTC) - timedelta(days=keep_days)).isoformat(timespec="seconds")
+        self._ensure()
+        with self.engine.connect().execution_options(write=True) as conn, conn.begin():
+            old = list(conn.execute(select(s.phases.c.id, s.phases.c.recording).where(and_(
+                s.phases.c.recording.is_not(None), s.phases.c.started_at < cutoff))))
+            for pid, rel in old:
+                (self.data_path / rel).unlink(missing_ok=True)
+                conn.execute(update(s.phases).where(s.phases.c.id == pid).values(recording=None))
+        return len(old)
+
+
+def _reason(exc: Exception | None) -> str:
+    if exc is None:
+        return "unknown error"
+    orig = getattr(exc, "orig", None) or exc
+    text = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    return text[:160]
+
+
+def open_store(data_path: Path | None = None, database: str | None = None) -> Store:
+    """The store the settings and `$LISTEN_COACH_DB` point at. Connects lazily."""
+    if data_path is None or database is None:
+        from listen_coach.config import load_settings
+
+        settings = load_settings()
+        data_path = settings.data_path if data_path is None else data_path
+        database = settings.store.database if database is None else database
+    return Store(make_engine(database_url(Path(data_path), database)), Path(data_path))

@@ -1,0 +1,77 @@
+"""The workshop report, rendered by a real headless browser (Debian `chromium`)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from listen_coach.store import open_store
+from listen_coach.store.repo import RoundStart
+from listen_coach.store.report import render
+
+CHART_BLUE = (0x2F, 0x6D, 0xB5)  # progress lines and the coverage bars
+INTERRUPTION_RED = (0xC0, 0x39, 0x2B)
+
+
+def _workshop(tmp_path):
+    store = open_store(tmp_path / "data", database="")
+    for i, (listener, speaker) in enumerate([("Alex", "Sam"), ("Sam", "Alex")] * 3):
+        start = RoundStart(listener=listener, speaker=speaker, workshop="Spring", number=i,
+                           started_at=f"2026-03-0{i + 1}T10:00:00+00:00")
+        store.begin_round(start)
+        store.save_phase(start.uid, "speak", turns=[{"kind": "interruption"}] * (3 - i // 2) +
+                         [{"kind": "backchannel"}] * 2)
+        store.save_score(start.uid, {"overall": 50 + 8 * i, "components": {
+            "coverage": 0.4 + 0.1 * i, "faithfulness": 1.0, "question": 0.6, "paraphrase": 0.9}})
+        store.finish_round(start.uid)
+    return store
+
+
+def _png(path: Path) -> np.ndarray:
+    import av
+
+    with av.open(str(path)) as container:
+        return next(container.decode(video=0)).to_ndarray(format="rgb24")
+
+
+def _pixels_near(img: np.ndarray, rgb: tuple[int, int, int], tol: int = 12) -> int:
+    return int((np.abs(img.astype(int) - np.array(rgb)).max(axis=2) <= tol).sum())
+
+
+def test_report_html_holds_every_chart(tmp_path):
+    page = render(_workshop(tmp_path), "Spring")
+    assert page.count('class="chart progress"') == 2  # one per participant
+    assert page.count('class="chart bars"') == 2  # components, interruptions
+    assert "+32 since the first round" in page  # Alex: rounds 1, 3, 5: 50 -> 82
+    assert "<script" not in page and "http" not in page  # self-contained, offline
+
+
+def test_empty_report_says_so(tmp_path):
+    assert "No finished rounds yet" in render(open_store(tmp_path / "d", database=""))
+
+
+def test_report_renders_in_a_real_browser(tmp_path):
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("chromium is not installed (scripts/setup-system.sh --test installs it)")
+    html = tmp_path / "report.html"
+    html.write_text(render(_workshop(tmp_path), "Spring"), encoding="utf-8")
+    shot = tmp_path / "report.png"
+    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                    f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1000,1400",
+                    f"--screenshot={shot}", html.as_uri()],
+                   capture_output=True, timeout=120, check=True)
+    img = _png(shot)
+    assert img.shape[0] >= 1000 and img.std() > 20  # not a blank page
+    assert _pixels_near(img, CHART_BLUE) > 500  # progress lines and coverage bars drawn
+    assert _pixels_near(img, INTERRUPTION_RED) > 200  # interruption bars drawn
+    pdf = tmp_path / "report.pdf"  # and it prints
+    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu",
+                    f"--user-data-dir={tmp_path / 'profile'}", f"--print-to-pdf={pdf}",
+                    "--no-pdf-header-footer", html.as_uri()],
+                   capture_output=True, timeout=120, check=True)
+    assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 5000

@@ -1,0 +1,280 @@
+"""The sessions store on its real backends: SQLite, and PostgreSQL from the Debian
+package (a private server started for the session)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import stat
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from listen_coach.store import open_store
+from listen_coach.store.db import StoreError
+from listen_coach.store.repo import RoundStart, Store
+from support.postgres import Postgres, binaries
+
+ROOT = Path(__file__).resolve().parents[1]
+SCORE = {"overall": 72, "components": {"coverage": 0.6, "question": 1.0},
+         "points": [{"match": {"point": "a", "covered": True}}], "interruptions": 1,
+         "encouragers": 2}
+
+
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory):
+    if binaries() is None:
+        pytest.skip("PostgreSQL is not installed (scripts/setup-system.sh --test installs it)")
+    server = Postgres(Path("/tmp") / f"lc-pg-{os.getpid()}").start()
+    yield server
+    server.stop("immediate")
+
+
+_db_count = 0
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path) -> Store:
+    if request.param == "sqlite":
+        return open_store(tmp_path / "data", database="")
+    global _db_count
+    _db_count += 1
+    pg = request.getfixturevalue("postgres")
+    return open_store(tmp_path / "data", database=pg.create_db(f"t{_db_count}"))
+
+
+def _round(store: Store, listener="Alex", speaker="Sam", workshop="Spring", **kw) -> str:
+    start = RoundStart(listener=listener, speaker=speaker, workshop=workshop,
+                       exercise="mentor-advice", exercise_title="Advice that stuck", **kw)
+    assert store.begin_round(start)
+    return start.uid
+
+
+def test_a_whole_round_round_trips(store):
+    uid = _round(store)
+    rec = store.recording_path(uid, "speak")
+    rec.write_bytes(b"fLaC")
+    turns = [{"kind": "interruption", "speaker": "Alex", "start": 3.0, "end": 4.2},
+             {"kind": "backchannel", "speaker": "Alex", "start": 9.0, "end": 9.3}]
+    store.save_phase(uid, "speak", text="I had a mentor.", words=[["I", 0.0, 0.2]],
+                     turns=turns, seconds=62.5, recording=rec)
+    store.save_phase(uid, "summary", text="You had a mentor. What did she say?", seconds=31)
+    store.save_score(uid, SCORE)
+    store.save_confirmations(uid, [(0, "I had a mentor", True, True), (1, "x", False, True)])
+    store.add_note(uid, "Good open question.")
+    store.override_score(uid, 80, "the scorer missed a paraphrase")
+    store.finish_round(uid)
+
+    [row] = store.rounds()
+    assert (row.listener, row.speaker, row.workshop, row.exercise) == (
+        "Alex", "Sam", "Spring", "mentor-advice")
+    assert (row.scorer_score, row.override_score, row.score) == (72, 80, 80)
+    assert (row.interruptions, row.encouragers) == (1, 2)
+    detail = store.round_detail(uid)
+    assert detail.phases["speak"].recording == rec
+    assert detail.phases["speak"].turns == turns
+    assert detail.phases["summary"].text.endswith("What did she say?")
+    assert detail.score["components"]["coverage"] == 0.6
+    assert detail.confirmations == [(0, "I had a mentor", True, True), (1, "x", False, True)]
+    assert [n.text for n in detail.notes] == ["Good open question."]
+    assert detail.override_reason == "the scorer missed a paraphrase"
+    assert store.participants() == ["Alex", "Sam"] and store.workshops() == ["Spring"]
+
+
+def test_filters_and_unfinished_rounds(store):
+    done = _round(store, listener="Alex")
+    store.finish_round(done)
+    _round(store, listener="Bea", workshop="Autumn")  # left in progress
+    assert [r.listener for r in store.rounds()] == ["Alex"]
+    assert [r.listener for r in store.unfinished()] == ["Bea"]
+    assert store.rounds(workshop="Autumn") == []
+    assert [r.listener for r in store.rounds(participant="Bea", status=None)] == ["Bea"]
+
+
+def test_override_needs_a_reason_and_a_valid_score(store):
+    uid = _round(store)
+    with pytest.raises(StoreError, match="reason"):
+        store.override_score(uid, 50, " ")
+    with pytest.raises(StoreError, match="between 0 and 100"):
+        store.override_score(uid, 140, "typo")
+
+
+def test_forget_removes_rows_and_recordings(store):
+    a = _round(store, listener="Alex", speaker="Sam")
+    b = _round(store, listener="Sam", speaker="Alex")
+    c = _round(store, listener="Cy", speaker="Di")
+    for uid in (a, b, c):
+        rec = store.recording_path(uid, "speak")
+        rec.write_bytes(b"fLaC")
+        store.save_phase(uid, "speak", recording=rec)
+        store.finish_round(uid)
+    gone = store.forget("Alex")
+    assert (gone.rounds, gone.files) == (2, 2)
+    assert [r.uid for r in store.rounds()] == [c]
+    assert "Alex" not in store.participants()
+    assert not store.recording_path(a, "speak").exists()
+    assert store.recording_path(c, "speak").exists()
+    with pytest.raises(StoreError, match="No participant"):
+        store.forget("Alex")
+
+
+def test_export_bundle_merges_into_another_store(store, tmp_path):
+    from listen_coach.store.export import read_bundle, to_csv, to_json, write_bundle
+
+    uid = _round(store)
+    rec = store.recording_path(uid, "speak")
+    rec.write_bytes(b"fLaC-audio")
+    store.save_phase(uid, "speak", text="hello", recording=rec)
+    store.save_score(uid, SCORE)
+    store.add_note(uid, "note, with a comma")
+    store.finish_round(uid)
+    csv_text = to_csv(store)
+    assert csv_text.splitlines()[0].startswith("round,date,workshop,participant")
+    assert '"note, with a comma"' in csv_text and ",72," in csv_text
+    assert json.loads(to_json(store))[0]["scoring"]["overall"] == 72
+
+    bundle = tmp_path / "station2.zip"
+    assert write_bundle(store, bundle) == 1
+    other = open_store(tmp_path / "other", database="")
+    assert read_bundle(other, bundle) == (1, 0)
+    assert read_bundle(other, bundle) == (0, 1)  # merging twice adds nothing
+    detail = other.round_detail(uid)
+    assert detail.phases["speak"].recording.read_bytes() == b"fLaC-audio"
+    assert detail.row.score == 72 and [n.text for n in detail.notes] == ["note, with a comma"]
+
+
+def test_a_bad_bundle_is_one_sentence(tmp_path):
+    from listen_coach.store.export import read_bundle
+
+    bad = tmp_path / "x.zip"
+    bad.write_text("not a zip")
+    with pytest.raises(StoreError, match="is not a listen-coach bundle"):
+        read_bundle(open_store(tmp_path / "d", database=""), bad)
+
+
+def test_sqlite_files_are_private(tmp_path):
+    store = open_store(tmp_path / "data", database="")
+    uid = _round(store)
+    db = tmp_path / "data" / "listen-coach.db"
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "data").stat().st_mode) == 0o700
+    assert stat.S_IMODE(store.recording_path(uid, "x").parent.stat().st_mode) == 0o700
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_schema_version_and_a_newer_database(tmp_path):
+    store = open_store(tmp_path / "data", database="")
+    store.rounds()
+    db = tmp_path / "data" / "listen-coach.db"
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT value FROM meta").fetchone()[0] == "1"
+        conn.execute("UPDATE meta SET value = '99'")
+    with pytest.raises(StoreError, match="newer listen-coach"):
+        open_store(tmp_path / "data", database="").rounds()
+
+
+def test_a_bad_database_url_is_one_sentence(tmp_path):
+    with pytest.raises(StoreError, match="must be a postgresql://"):
+        open_store(tmp_path, database="mysql://x@y/z")
+
+
+WRITER = textwrap.dedent("""
+    import sys
+    from listen_coach.store import open_store
+    from listen_coach.store.repo import RoundStart
+    store = open_store(sys.argv[1], database="")
+    for i in range(int(sys.argv[3])):
+        start = RoundStart(listener=sys.argv[2], speaker="Partner", number=i)
+        store.begin_round(start)
+        store.save_phase(start.uid, "speak", text="x" * 2000, seconds=60)
+        store.save_score(start.uid, {"overall": i % 100, "components": {}})
+        store.finish_round(start.uid)
+        assert store.problem is None, store.problem
+""")
+
+
+def test_two_instances_writing_one_sqlite_file(tmp_path):
+    data = tmp_path / "data"
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(data), name, "40"],
+                              stderr=subprocess.PIPE, text=True) for name in ("Ann", "Ben")]
+    for p in procs:
+        assert p.wait(timeout=300) == 0, p.stderr.read()
+    store = open_store(data, database="")
+    assert len(store.rounds(participant="Ann")) == 40
+    assert len(store.rounds(participant="Ben")) == 40
+    with sqlite3.connect(data / "listen-coach.db") as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert not (data / "pending-writes.jsonl").exists()
+
+
+KILLED = textwrap.dedent("""
+    import os, signal, sys
+    from listen_coach.store import open_store
+    from listen_coach.store.repo import RoundStart
+    store = open_store(sys.argv[1], database="")
+    start = RoundStart(listener="Alex", speaker="Sam", uid="round-1")
+    store.begin_round(start)
+    rec = store.recording_path(start.uid, "speak")
+    rec.write_bytes(b"fLaC")
+    store.save_phase(start.uid, "speak", text="the speak phase", recording=rec)
+    print("ready", flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)  # the summary phase never ends
+""")
+
+
+def test_a_killed_app_keeps_completed_phases(tmp_path):
+    data = tmp_path / "data"
+    run = subprocess.run([sys.executable, "-c", KILLED, str(data)], capture_output=True, text=True)
+    assert run.returncode == -signal.SIGKILL and "ready" in run.stdout
+    store = open_store(data, database="")
+    [left] = store.unfinished()
+    assert left.uid == "round-1"
+    detail = store.round_detail("round-1")
+    assert detail.phases["speak"].text == "the speak phase"
+    assert detail.phases["speak"].recording.exists()
+    store.finish_round("round-1", "discarded")
+    assert store.unfinished() == []
+
+
+def test_lost_postgres_connection_is_retried_reported_and_kept(postgres, tmp_path):
+    store = open_store(tmp_path / "data", database=postgres.create_db("lost"))
+    uid = _round(store)
+    postgres.stop("immediate")  # the server goes away mid-round
+    try:
+        assert store.save_phase(uid, "speak", text="kept while the server was down") is False
+        assert "cannot be reached" in store.problem and "kept on this computer" in store.problem
+        assert store.pending() == 1
+        assert store.save_score(uid, SCORE) is False and store.pending() == 2
+        with pytest.raises(StoreError, match="cannot be read"):
+            store.rounds()
+    finally:
+        postgres.start()
+    assert store.finish_round(uid) is True  # flushes the outbox first, in order
+    assert store.pending() == 0 and store.problem is None
+    detail = store.round_detail(uid)
+    assert detail.phases["speak"].text == "kept while the server was down"
+    assert detail.row.score == 72 and detail.row.status == "done"
+
+
+def test_cli_export_report_forget(tmp_path, hermetic_settings):
+    store = open_store()
+    uid = _round(store)
+    store.save_score(uid, SCORE)
+    store.finish_round(uid)
+    cli = [sys.executable, "-m", "listen_coach"]
+    out = subprocess.run([*cli, "export", "--format", "json"], capture_output=True, text=True)
+    assert out.returncode == 0 and json.loads(out.stdout)[0]["listener"] == "Alex"
+    report = tmp_path / "report.html"
+    run = subprocess.run([*cli, "report", "--workshop", "Spring", "--out", str(report)],
+                         capture_output=True, text=True)
+    assert run.returncode == 0 and 'class="chart progress"' in report.read_text()
+    run = subprocess.run([*cli, "report", "--workshop", "Nope"], capture_output=True, text=True)
+    assert run.returncode == 2 and "No workshop called 'Nope'" in run.stderr
+    run = subprocess.run([*cli, "forget", "Alex", "--yes"], capture_output=True, text=True)
+    assert run.returncode == 0 and "1 round(s)" in run.stdout
