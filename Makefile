@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-test system system-test models run test bench train-scorer lint check clean
+.PHONY: help setup setup-test system system-test models run demo test bench train-scorer exercises-audio lint check clean
 
 help:  ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -47,6 +47,10 @@ train-scorer: setup  ## Retrain the point-presence model (needs ../shared; ~30 m
 	$(PY) -m pip install --quiet -e '.[dev,train]'
 	$(PY) -m training.train_scorer
 	$(PY) -m training.fit_combiner
+
+exercises-audio: $(STAMP)  ## Render missing solo-passage audio (FORCE=1: all) with Piper TTS
+	$(PY) -m pip install --quiet -e '.[dev,tts]'
+	$(PY) scripts/exercise_audio.py $(if $(FORCE),--force,)
 
 lint: $(STAMP)  ## Ruff and mypy
 	$(VENV)/bin/ruff check listen_coach tests bench training

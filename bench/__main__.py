@@ -13,10 +13,12 @@ import sys
 import time
 from pathlib import Path
 
-from bench import asr, scoring, turns
+from bench import app, asr, exercises, scoring, turns
 
 BENCHES = [asr.bench_final_pass, asr.bench_live_lag, asr.bench_process,
-           scoring.bench_presence, scoring.bench_round, turns.bench_two_channel]
+           scoring.bench_presence, scoring.bench_round, turns.bench_two_channel,
+           exercises.bench_self_consistency, app.bench_launch, app.bench_results_latency,
+           app.bench_keys, app.bench_memory, app.bench_review]
 
 
 def main() -> int:

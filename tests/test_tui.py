@@ -27,7 +27,8 @@ async def _wait_for(predicate, timeout=30.0):
 @pytest.mark.slow
 def test_home_then_microphone_check_shows_live_captions(transcriber, speech_dir):
     app = make_app(load_settings(), transcriber,
-                   lambda: FileSource(speech_dir / "mentor-lead.wav", realtime=True))
+                   lambda phase, channels, recorder: FileSource(speech_dir / "mentor-lead.wav",
+                                                                realtime=True))
 
     async def run():
         async with app.run_test(size=(80, 24)) as pilot:
@@ -35,6 +36,7 @@ def test_home_then_microphone_check_shows_live_captions(transcriber, speech_dir)
             await _wait_for(lambda: app.model_state == "ready")
             status = str(app.screen.query_one("#status").render())
             assert "Speech model: ready" in status
+            assert "topic cards" in status
             await pilot.press("m")
             assert isinstance(app.screen, MicCheckScreen)
             caption = app.screen.query_one("#caption")
@@ -51,7 +53,7 @@ def test_home_then_microphone_check_shows_live_captions(transcriber, speech_dir)
 def test_missing_microphone_is_a_sentence_on_screen(transcriber):
     from listen_coach.errors import NoInputDevice
 
-    def no_mic():
+    def no_mic(phase, channels, recorder):
         raise NoInputDevice("No microphone was found; plug one in.")
 
     app = make_app(load_settings(), transcriber, no_mic)

@@ -1,194 +1,333 @@
-"""The listen-coach terminal app: home screen and microphone check.
+"""The listen-coach terminal app.
 
 `make_app()` is the one factory the CLI and the tests share: tests inject a
-file-backed audio source so the real app runs, through the real transcriber,
-without a microphone. Blocking work (model load, capture, decoding) runs in
-thread workers that only post results back with `call_from_thread`.
+file-backed audio source (and a store) so the real app runs, through the real
+transcriber and scorer, without a microphone. Blocking work (model load, capture,
+decoding, scoring, database reads) runs in thread workers that only post results
+back with `call_from_thread`; screens hold their own state.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from pathlib import Path
 
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import App
 from textual.binding import Binding
-from textual.containers import Horizontal
-from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Static
 
 from listen_coach.asr.transcriber import Transcriber
-from listen_coach.asr.types import Caption
+from listen_coach.audio.recorder import TakeRecorder
 from listen_coach.audio.sources import AudioSource
 from listen_coach.config import Settings, load_settings
+from listen_coach.drill.machine import Drill, Phase, Timing
+from listen_coach.drill.packs import Library, load_library, settings_dirs
+from listen_coach.drill.runner import DrillRunner, SourceFactory
 from listen_coach.errors import UserError
+from listen_coach.store.repo import Store
+from listen_coach.tui.screens.home import HomeScreen, ResumeScreen
+from listen_coach.tui.screens.mic import MicCheckScreen  # noqa: F401 - re-exported for tests
+from listen_coach.tui.widgets import meter_bar  # noqa: F401 - re-exported for tests
 
-SourceFactory = Callable[[], AudioSource]
-
-
-def meter_bar(db: float, width: int = 40) -> str:
-    """A text level meter from -60 dBFS (empty) to 0 dBFS (full)."""
-    filled = int(round(max(0.0, min(1.0, (db + 60) / 60)) * width))
-    return "█" * filled + "░" * (width - filled) + f" {db:6.1f} dBFS"
-
-
-class HomeScreen(Screen):
-    BINDINGS = [
-        Binding("m", "mic_check", "Microphone check"),
-        Binding("q", "app.quit", "Quit"),
-    ]
-
-    def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
-        yield Static("listen-coach", id="title")
-        yield Static("Practise listening: let them finish, say back what you heard, ask.",
-                     id="tagline")
-        yield Static("Checking models and microphone…", id="status")
-        with Horizontal(id="actions"):
-            yield Button("Microphone check", id="mic", variant="primary")
-            yield Button("Quit", id="quit")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#mic", Button).focus()
-        self.app.refresh_status()  # type: ignore[attr-defined]
-
-    def show_status(self, lines: list[str]) -> None:
-        self.query_one("#status", Static).update("\n".join(lines))
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "mic":
-            self.action_mic_check()
-        elif event.button.id == "quit":
-            self.app.exit()
-
-    def action_mic_check(self) -> None:
-        self.app.push_screen(MicCheckScreen())
-
-
-class MicCheckScreen(Screen):
-    """Speak and watch the level meter and live captions: is the microphone right?"""
-
-    BINDINGS = [Binding("escape", "back", "Back"), Binding("q", "back", "Back", show=False)]
-
-    def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
-        yield Static("Opening the microphone…", id="mic-name")
-        yield Static(meter_bar(-100.0), id="meter")
-        yield Static("Say something: your words appear here.", id="caption")
-        yield Static("Esc goes back. Nothing leaves this machine.", id="hint")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self._stopping = False
-        self.listen()
-
-    @work(thread=True, exclusive=True, group="mic")
-    def listen(self) -> None:
-        from listen_coach.asr.live import LiveCaptioner
-
-        app: ListenCoachApp = self.app  # type: ignore[assignment]
-        try:
-            source = app.source_factory()
-            source.start()
-        except UserError as exc:
-            self.app.call_from_thread(self._show_name, f"[b]No microphone:[/b] {exc}")
-            return
-        name = getattr(source, "device", None) or getattr(source, "name", "audio source")
-        self.app.call_from_thread(self._show_name, f"Listening on [b]{name}[/b]")
-        live = LiveCaptioner(
-            app.transcriber, on_update=lambda c: self.app.call_from_thread(self._show, c)
-        )
-        try:
-            while not self._stopping:
-                block = source.read(timeout=0.1)
-                if block is None:
-                    break
-                if block.size:
-                    live.feed(block)
-                    level = max(source.levels)
-                    self.app.call_from_thread(self._show_level, level)
-        except UserError as exc:
-            self.app.call_from_thread(self._show_name, f"[b]Microphone lost:[/b] {exc}")
-        finally:
-            source.stop()
-            final = live.close()
-            if not self._stopping:
-                self.app.call_from_thread(self._show, final)
-
-    def _show_name(self, text: str) -> None:
-        self.query_one("#mic-name", Static).update(text)
-
-    def _show_level(self, db: float) -> None:
-        self.query_one("#meter", Static).update(meter_bar(db))
-
-    def _show(self, caption: Caption) -> None:
-        text = caption.committed
-        if caption.tentative:
-            text += f" [dim]{caption.tentative}[/dim]"
-        self.query_one("#caption", Static).update(text or "Say something: your words appear here.")
-
-    def action_back(self) -> None:
-        self._stopping = True
-        self.app.pop_screen()
+DEMO_DIR = Path(__file__).resolve().parents[2] / "exercises" / "demo"
 
 
 class ListenCoachApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "listen-coach"
+    BINDINGS = [Binding("ctrl+t", "toggle_dark", "Light/dark", show=False)]
 
     def __init__(self, settings: Settings, transcriber: Transcriber,
-                 source_factory: SourceFactory):
+                 source_factory: SourceFactory, store_factory: Callable[[], Store],
+                 demo_speed: float = 1.0, clock: Callable[[], float] = time.monotonic,
+                 microphone_status: Callable[[], str] | None = None, playback: bool = True):
         super().__init__()
+        self.clock = clock
+        self.microphone_status = microphone_status or _microphone_status(settings)
+        self.playback = playback
         self.settings = settings
         self.transcriber = transcriber
         self.source_factory = source_factory
+        self.store_factory = store_factory
+        self.demo_speed = demo_speed
         self.model_state = "loading the speech model…"
+        self.library: Library = Library()
+        self._store: Store | None = None
+        self.store_state = ""
+        self.start_with_demo = False
+
+    # ----- start-up -----------------------------------------------------------------
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = self.store_factory()
+        return self._store
 
     def on_mount(self) -> None:
+        self.library = load_library(settings_dirs(self.settings.exercise_dir))
         self.push_screen(HomeScreen())
         self.warm_up()
+        if self.start_with_demo:
+            self.call_after_refresh(self.start_demo)
+        else:
+            self.check_store()
+
+    def action_toggle_dark(self) -> None:
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
 
     @work(thread=True, exclusive=True, group="models")
     def warm_up(self) -> None:
-        """Load the speech model in the background so the home screen is instant."""
+        """Load the models in the background so the home screen is instant."""
         try:
             self.transcriber.load()
             self.model_state = "ready"
         except UserError as exc:
             self.model_state = str(exc)
         self.call_from_thread(self.refresh_status)
+        try:  # the scorer's models too, so the first results come quickly
+            from listen_coach.scoring import presence
+            from listen_coach.scoring.nlp import parse
+
+            parse("warm up")
+            presence.load()
+        except UserError:
+            pass
+
+    @work(thread=True, exclusive=True, group="store")
+    def check_store(self) -> None:
+        """Open the sessions store, prune old recordings, offer unfinished rounds."""
+        try:
+            store = self.store
+            store.prune_recordings(self.settings.store.keep_recordings_days)
+            store.flush()
+            left = store.unfinished()
+            where = ("saved on this computer" if store.backend == "sqlite" else
+                     f"shared database {store.describe()}")
+            self.store_state = f"✔ Sessions: {where}"
+            if store.pending():
+                self.store_state += f" ({store.pending()} change(s) waiting to be written)"
+        except UserError as exc:
+            self.store_state = f"✘ Sessions: {exc}"
+            left = []
+        self.call_from_thread(self.refresh_status)
+        if left:
+            detail = self.store.round_detail(left[-1].uid)
+            saved = sorted(detail.phases) if detail else []
+            self.call_from_thread(self._offer_resume, left[-1], saved)
+
+    def _offer_resume(self, row, saved: list[str]) -> None:
+        def chosen(choice: str | None) -> None:
+            if choice == "discard":
+                self.store.finish_round(row.uid, "discarded")
+                self.notify("The unfinished round was discarded; its recordings stay on disk.")
+            elif choice == "resume":
+                self.resume(row, saved)
+
+        self.push_screen(ResumeScreen(row, saved), chosen)
 
     def refresh_status(self) -> None:
         from listen_coach import models
 
-        lines = []
         speech_ok = self.model_state == "ready"
-        lines.append(f"{'✔' if speech_ok else '…' if 'loading' in self.model_state else '✘'} "
-                     f"Speech model: {self.model_state}")
+        lines = [f"{'✔' if speech_ok else '…' if 'loading' in self.model_state else '✘'} "
+                 f"Speech model: {self.model_state}"]
         spacy_ok = models.spacy_model_available()
         lines.append(f"{'✔' if spacy_ok else '✘'} Language model: "
                      f"{'ready' if spacy_ok else 'missing; run make setup'}")
-        try:
-            from listen_coach.audio.devices import find_input_device
-
-            device = find_input_device(self.settings.audio.input_device or None)
-            lines.append(f"✔ Microphone: {device.name}")
-        except UserError as exc:
-            lines.append(f"✘ Microphone: {exc}")
+        lines.append(self.microphone_status())
+        lib = self.library
+        lines.append(f"✔ Exercises: {len(lib.cards)} topic cards, {len(lib.passages)} passages")
+        for pack in lib.packs:
+            if pack.broken:
+                lines.append(f"  ✘ {pack.path.name}: {pack.problems[0].message}"
+                             + (f" (+{len(pack.problems) - 1} more; `listen-coach exercises "
+                                "check`)" if len(pack.problems) > 1 else ""))
+        if self.store_state:
+            lines.append(self.store_state)
         screen = self.screen
         if isinstance(screen, HomeScreen):
             screen.show_status(lines)
 
+    # ----- drills ---------------------------------------------------------------------
+
+    def start_pair(self, partners: tuple[str, str], card_id: str, timing: Timing,
+                   two_channel: bool = False, workshop: str | None = None) -> None:
+        card = self.library.card(card_id)
+        drill = Drill("pair", partners, card_id, card.title if card else card_id, timing,
+                      store=self._store_or_none(), workshop=workshop, clock=self.clock)
+        self._run(DrillRunner(drill, self.transcriber, self.source_factory, two_channel,
+                              card=card))
+
+    def start_solo(self, name: str, passage_id: str, rate: str, timing: Timing) -> None:
+        passage = self.library.passage(passage_id)
+        if passage is None:
+            self.notify(f"No passage {passage_id!r}.", severity="error")
+            return
+        drill = Drill("solo", (name, None), passage.id, passage.title, timing,
+                      store=self._store_or_none(), clock=self.clock)
+        self._run(DrillRunner(drill, self.transcriber, self.source_factory, card=None,
+                              passage=passage, rate=rate))
+
+    def start_demo(self) -> None:
+        """A whole pair round from bundled recordings, through the real transcriber,
+        turn-taking analysis and scorer. Not saved: the review holds real rounds only."""
+        import tomllib
+
+        try:
+            meta = tomllib.loads((DEMO_DIR / "demo.toml").read_text(encoding="utf-8"))
+            files = {"speak": DEMO_DIR / meta["speaker"]["audio"],
+                     "summary": DEMO_DIR / meta["listener"]["audio"]}
+            missing = [p.name for p in files.values() if not p.exists()]
+            if missing:
+                raise UserError(f"The demo recordings are missing ({', '.join(missing)}); "
+                                "run `make exercises-audio`.")
+        except (OSError, KeyError, tomllib.TOMLDecodeError) as exc:
+            self.notify(f"The demo cannot start: {exc}", severity="error")
+            return
+        except UserError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        card = self.library.card(meta.get("card", ""))
+        speed = self.demo_speed
+
+        def demo_source(phase: str, channels: int, recorder: TakeRecorder | None) -> AudioSource:
+            from listen_coach.audio.sources import FileSource
+
+            return FileSource(files[phase], stereo=True, realtime=speed > 0,
+                              speed=speed or 1.0, recorder=recorder)
+
+        names = (meta["speaker"]["name"], meta["listener"]["name"])
+        drill = Drill("demo", names, card.id if card else "demo",
+                      card.title if card else "Demo", Timing(90, 60), store=None, rounds=1,
+                      clock=self.clock)
+        self.notify("The demo plays a recorded round: watch each screen; keys still work.")
+        self._run(DrillRunner(drill, self.transcriber, demo_source, two_channel=True, card=card))
+
+    def resume(self, row, saved: list[str]) -> None:
+        """Continue a round the app left unfinished, from its first unsaved phase."""
+        detail = self.store.round_detail(row.uid)
+        if detail is None:
+            return
+        card = self.library.card(row.exercise)
+        passage = self.library.passage(row.exercise)
+        solo = passage is not None and not row.speaker
+        drill = Drill("solo" if solo else "pair",
+                      (row.listener, None) if solo else (row.speaker or "", row.listener),
+                      row.exercise, row.exercise_title, store=self.store, clock=self.clock)
+        r = drill.current
+        r.uid, r.number = row.uid, 1
+        drill.session_uid = "resumed"
+        runner = DrillRunner(drill, self.transcriber, self.source_factory, card=card,
+                             passage=passage if solo else None)
+        speak = detail.phases.get("speak")
+        if speak is None:
+            self._run(runner)  # nothing saved yet: start the round again, same uid
+            return
+        r.speak_text, r.turns = speak.text, list(speak.turns)
+        drill.phase = Phase.SUMMARY
+        summary = detail.phases.get("summary")
+        if summary is None:
+            self._run(runner)
+            return
+        drill.end_summary(summary.text)
+        self.after_phase(runner)
+
+    def _store_or_none(self) -> Store | None:
+        try:
+            return self.store
+        except UserError as exc:
+            self.notify(f"Rounds will not be saved: {exc}", severity="warning", timeout=10)
+            return None
+
+    def _run(self, runner: DrillRunner) -> None:
+        """Show the screen for the drill's current phase."""
+        from listen_coach.tui.screens.drill import ConfirmScreen, ListenScreen, PhaseScreen
+        from listen_coach.tui.screens.results import ResultsScreen, RoundSummaryScreen
+
+        phase = runner.drill.phase or Phase.DONE
+        screen = {Phase.SPEAK: PhaseScreen, Phase.SUMMARY: PhaseScreen,
+                  Phase.LISTEN: ListenScreen, Phase.CONFIRM: ConfirmScreen,
+                  Phase.RESULTS: ResultsScreen, Phase.DONE: RoundSummaryScreen}[phase](runner)
+        self._show(screen)
+
+    def _show(self, screen) -> None:
+        # Drill screens replace each other just above the home screen (the stack is
+        # Textual's default screen, home, then one drill or setup screen).
+        while len(self.screen_stack) > 3:
+            self.pop_screen()
+        if len(self.screen_stack) == 3:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def after_phase(self, runner: DrillRunner) -> None:
+        drill = runner.drill
+        if drill.phase == Phase.RESULTS and drill.current.score is None:
+            self._score_then_results(runner)  # solo: no confirm step
+            return
+        self._run(runner)
+
+    @work(thread=True, exclusive=True, group="score")
+    def _score_then_results(self, runner: DrillRunner) -> None:
+        runner.score()
+        self.call_from_thread(self._run, runner)
+
+    def show_results(self, runner: DrillRunner) -> None:
+        self._run(runner)
+
+    def leave_drill(self, runner: DrillRunner) -> None:
+        runner.drill.abandon()
+        self.go_home()
+
+    def go_home(self) -> None:
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+        self.refresh_status()
+
+
+def _microphone_status(settings: Settings) -> Callable[[], str]:
+    def status() -> str:
+        try:
+            from listen_coach.audio.devices import find_input_device
+
+            device = find_input_device(settings.audio.input_device or None)
+            return f"✔ Microphone: {device.name}"
+        except UserError as exc:
+            return f"✘ Microphone: {exc} Press d for the demo."
+
+    return status
+
+
+def _default_source_factory(settings: Settings) -> SourceFactory:
+    def factory(phase: str, channels: int, recorder: TakeRecorder | None) -> AudioSource:
+        from listen_coach.audio.sources import DualMicrophoneSource, MicrophoneSource
+
+        first = settings.audio.input_device or None
+        if channels == 2 and settings.audio.second_device:
+            return DualMicrophoneSource(first, settings.audio.second_device, recorder)
+        return MicrophoneSource(first, channels, recorder=recorder)
+
+    return factory
+
 
 def make_app(settings: Settings | None = None, transcriber: Transcriber | None = None,
-             source_factory: SourceFactory | None = None) -> ListenCoachApp:
-    """Build the app; tests pass a file-backed `source_factory` and a shared transcriber."""
+             source_factory: SourceFactory | None = None,
+             store_factory: Callable[[], Store] | None = None,
+             demo_speed: float = 1.0, clock: Callable[[], float] = time.monotonic,
+             microphone_status: Callable[[], str] | None = None,
+             playback: bool = True) -> ListenCoachApp:
+    """Build the app; tests pass a file-backed `source_factory` and a shared transcriber.
+    `demo_speed` 0 replays the demo as fast as it can be read (tests); `clock` times the
+    phases; `playback=False` shows solo passages as text instead of playing them."""
     settings = settings or load_settings()
     transcriber = transcriber or Transcriber(settings.asr)
-    if source_factory is None:
-        def source_factory() -> AudioSource:
-            from listen_coach.audio.sources import MicrophoneSource
+    if store_factory is None:
+        def store_factory() -> Store:
+            from listen_coach.store import open_store
 
-            return MicrophoneSource(settings.audio.input_device or None)
-    return ListenCoachApp(settings, transcriber, source_factory)
+            return open_store(settings.data_path, settings.store.database)
+    return ListenCoachApp(settings, transcriber, source_factory or
+                          _default_source_factory(settings), store_factory, demo_speed,
+                          clock, microphone_status, playback)

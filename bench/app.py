@@ -1,0 +1,214 @@
+"""App rows: launch to an interactive home screen, results latency after a summary,
+key response while transcribing, the review with 1,000 rounds, peak memory."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+
+LAUNCH = textwrap.dedent("""
+    import asyncio, os, sys, time
+    from listen_coach.tui.app import make_app
+    async def main():
+        app = make_app(microphone_status=lambda: "mic")
+        async with app.run_test(size=(80, 24)) as pilot:
+            while type(app.screen).__name__ != "HomeScreen":
+                await asyncio.sleep(0.005)
+            await pilot.press("ctrl+t")  # a key answered: the screen is interactive
+            print(time.time() - float(os.environ["LC_T0"]), flush=True)
+            app.exit()
+    asyncio.run(main())
+""")
+
+
+def _env(tmp: Path) -> dict:
+    return {**os.environ, "LISTEN_COACH_CONFIG": str(tmp / "config.toml"),
+            "LISTEN_COACH_DATA_DIR": str(tmp / "data")}
+
+
+def bench_launch(rows: list[dict]) -> None:
+    times = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for _ in range(5):
+            env = {**_env(Path(tmp)), "LC_T0": repr(time.time())}
+            out = subprocess.run([sys.executable, "-c", LAUNCH], env=env, cwd=ROOT,
+                                 capture_output=True, text=True, check=True)
+            times.append(float(out.stdout.strip().splitlines()[-1]))
+    rows.append({"name": "app.home_interactive_s", "value": round(statistics.median(times), 3),
+                 "target": "< 1.5", "detail": "process start to a key answered on the home "
+                 f"screen, models loading behind; median of 5 (max {max(times):.2f})"})
+
+
+DEMO = textwrap.dedent("""
+    import asyncio, resource
+    from listen_coach.tui.app import make_app
+    async def main():
+        app = make_app(microphone_status=lambda: "mic", demo_speed=2.0)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("d")
+            while type(app.screen).__name__ != "ConfirmScreen" or app.screen.score is None:
+                await asyncio.sleep(0.2)
+            await pilot.press("space", "enter")
+            while type(app.screen).__name__ != "ResultsScreen":
+                await asyncio.sleep(0.1)
+            await pilot.press("enter")
+            app.exit()
+    asyncio.run(main())
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+""")
+
+
+def bench_memory(rows: list[dict]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = subprocess.run([sys.executable, "-c", DEMO], env=_env(Path(tmp)), cwd=ROOT,
+                             capture_output=True, text=True, check=True)
+    peak = int(out.stdout.strip().splitlines()[-1]) / 1024
+    rows.append({"name": "app.peak_memory_mib", "value": round(peak), "target": "< 800",
+                 "detail": "the app running the whole demo round (capture, live captions, "
+                 "final pass, turns, scoring, results) at 2x speed"})
+
+
+def _speech(seconds: float) -> np.ndarray:
+    """About `seconds` of real-sounding speech: solo passages back to back."""
+    from listen_coach.audio.files import load_audio
+    from listen_coach.drill.packs import load_library
+
+    parts, total = [], 0
+    for passage in load_library().passages:
+        clip = load_audio(passage.audio["normal"]).samples
+        parts.append(clip)
+        total += len(clip)
+        if total >= seconds * 16000:
+            break
+    return np.concatenate(parts)[:int(seconds * 16000)]
+
+
+def bench_results_latency(rows: list[dict]) -> None:
+    """2 min of speaking, a 45 s summary in real time; from the summary's end to a
+    scored round (the confirm screen's points, then the results)."""
+    import soundfile as sf
+
+    from listen_coach.asr.transcriber import Transcriber
+    from listen_coach.audio.sources import FileSource
+    from listen_coach.config import AsrSettings
+    from listen_coach.drill.machine import Drill, Timing
+    from listen_coach.drill.runner import DrillRunner
+    from listen_coach.scoring import presence
+
+    transcriber = Transcriber(AsrSettings())
+    transcriber.load()
+    presence.load()
+    with tempfile.TemporaryDirectory() as tmp:
+        speak, summary = Path(tmp) / "speak.wav", Path(tmp) / "summary.wav"
+        sf.write(speak, _speech(120), 16000)
+        passages = _speech(200)
+        sf.write(summary, passages[-45 * 16000:], 16000)  # 45 s of other speech
+        ended = {}
+
+        class Timed(FileSource):
+            def _run(self):
+                super()._run()
+                ended["at"] = time.monotonic()
+
+        def factory(phase, channels, recorder):
+            if phase == "speak":
+                return FileSource(speak, realtime=False)
+            return Timed(summary, realtime=True)
+
+        drill = Drill("pair", ("Sam", "Alex"), "bench", "bench", Timing(180, 90))
+        runner = DrillRunner(drill, transcriber, factory)
+        runner.capture(lambda: False)
+        runner.capture(lambda: False)
+        runner.score()
+        latency = time.monotonic() - ended["at"]
+    rows.append({"name": "app.results_after_summary_s", "value": round(latency, 2),
+                 "target": "< 1.5", "detail": "120 s speaking, 45 s summary in real time: "
+                 "live caption flush + waiting for the speaker's final pass + scoring"})
+
+
+def bench_keys(rows: list[dict]) -> None:
+    """Key presses answered while the demo transcribes in real time."""
+    from listen_coach.asr.transcriber import Transcriber
+    from listen_coach.config import AsrSettings
+    from listen_coach.tui.app import make_app
+
+    transcriber = Transcriber(AsrSettings())
+    transcriber.load()
+    waits: list[float] = []
+
+    async def run() -> None:
+        app = make_app(transcriber=transcriber, microphone_status=lambda: "mic",
+                       demo_speed=1.0)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("d")
+            while type(app.screen).__name__ != "PhaseScreen":
+                await asyncio.sleep(0.05)
+            await asyncio.sleep(3)
+            for _ in range(30):
+                started = time.perf_counter()
+                await pilot.press("ctrl+t")
+                waits.append(time.perf_counter() - started)
+                await asyncio.sleep(0.5)
+            app.exit()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        old = {k: os.environ.get(k) for k in ("LISTEN_COACH_CONFIG", "LISTEN_COACH_DATA_DIR")}
+        os.environ.update(_env(Path(tmp)))
+        try:
+            asyncio.run(run())
+        finally:
+            for k, v in old.items():
+                os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
+    waits_ms = sorted(w * 1000 for w in waits)
+    rows.append({"name": "app.key_response_ms", "value": round(statistics.median(waits_ms), 1),
+                 "target": "< 100", "detail": f"30 keys during live transcription; p90 "
+                 f"{waits_ms[int(0.9 * len(waits_ms))]:.0f} ms, max {waits_ms[-1]:.0f} ms"})
+
+
+def bench_review(rows: list[dict]) -> None:
+    """1,000 rounds in the review screen."""
+    from listen_coach.store import open_store
+    from listen_coach.store.repo import RoundStart
+    from listen_coach.tui.app import make_app
+    from listen_coach.tui.screens.review import ReviewScreen
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(Path(tmp), database="")
+        names = [f"Participant {i:02d}" for i in range(40)]
+        for i in range(1000):
+            start = RoundStart(listener=names[i % 40], speaker=names[(i + 1) % 40],
+                               exercise="mentor-advice", exercise_title="Advice that stuck",
+                               workshop=f"Workshop {i % 5}",
+                               started_at=f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}T10:00:00")
+            store.begin_round(start)
+            store.save_score(start.uid, {"overall": 40 + i % 60, "components": {}})
+            store.finish_round(start.uid)
+        took: list[float] = []
+
+        async def run() -> None:
+            app = make_app(microphone_status=lambda: "mic", store_factory=lambda: store)
+            async with app.run_test(size=(100, 30)) as pilot:
+                for _ in range(3):
+                    started = time.perf_counter()
+                    app.push_screen(ReviewScreen())
+                    while app.screen.query_one("DataTable").row_count < 1000:
+                        await asyncio.sleep(0.005)
+                    took.append(time.perf_counter() - started)
+                    await pilot.press("escape")
+                app.exit()
+
+        asyncio.run(run())
+    rows.append({"name": "store.review_1000_rounds_s", "value": round(statistics.median(took), 3),
+                 "target": "< 1.0", "detail": "open the review until all 1,000 rounds are in "
+                 "the table (SQLite); median of 3"})

@@ -1,0 +1,146 @@
+"""One phase of a drill from the microphone: capture, live captions, the recording
+on disk, and, with one partner per channel, interruptions as they happen.
+
+`PhaseCapture.run()` blocks; the app calls it in a worker thread. Its callbacks
+are called on that thread, so a UI must hand them over (Textual: call_from_thread).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from listen_coach.asr.engine import SAMPLE_RATE
+from listen_coach.asr.types import Caption
+from listen_coach.audio.sources import AudioSource
+from listen_coach.errors import UserError
+
+#: How often the live interruption cue re-reads the recent audio, and how much of
+#: it: an interruption is settled once it has lasted past the backchannel limit
+#: (1.0 s, turns/overlaps.py), so an 8 s window seen every second catches each one.
+CUE_EVERY_S = 1.0
+CUE_WINDOW_S = 8.0
+#: An event is reported live only once this long after it ended (its class is final).
+CUE_SETTLE_S = 0.5
+
+
+@dataclass(frozen=True)
+class PhaseTake:
+    """What a phase captured."""
+
+    audio: np.ndarray  # (n,) mono or (n, 2), 16 kHz
+    caption: Caption  # final live caption of the caption channel
+    seconds: float
+    recording: Path | None
+    error: str | None = None  # why capture stopped early (device lost), if it did
+
+    @property
+    def text(self) -> str:
+        return self.caption.committed
+
+
+class PhaseCapture:
+    """Capture one phase from `source`.
+
+    `caption_channel` picks the channel whose words are captioned (None: mono).
+    With two channels and `names` (left, right), `on_event` gets each overlap event
+    (a dict like the store keeps) once it is settled.
+    """
+
+    def __init__(self, source: AudioSource, transcriber, caption_channel: int | None = None,
+                 names: tuple[str, str] | None = None,
+                 on_caption: Callable[[Caption], None] | None = None,
+                 on_level: Callable[[list[float]], None] | None = None,
+                 on_event: Callable[[dict], None] | None = None,
+                 recording: Path | None = None):
+        self.source = source
+        self.transcriber = transcriber
+        self.caption_channel = caption_channel
+        self.names = names
+        self.on_caption = on_caption
+        self.on_level = on_level
+        self.on_event = on_event
+        self.recording = recording
+        self.events: list[dict] = []
+
+    def run(self, should_stop: Callable[[], bool], max_seconds: float | None = None) -> PhaseTake:
+        from listen_coach.asr.live import LiveCaptioner
+
+        blocks: list[np.ndarray] = []
+        live = LiveCaptioner(self.transcriber, on_update=self.on_caption)
+        error = None
+        started = time.monotonic()
+        next_cue = started + CUE_EVERY_S
+        frames = 0
+        try:
+            self.source.start()
+            while not should_stop():
+                if max_seconds is not None and frames >= max_seconds * SAMPLE_RATE:
+                    break
+                block = self.source.read(timeout=0.1)
+                if block is None:
+                    break
+                if not block.size:
+                    continue
+                blocks.append(block)
+                frames += len(block)
+                live.feed(block if self.caption_channel is None or block.ndim == 1
+                          else block[:, self.caption_channel])
+                if self.on_level is not None:
+                    self.on_level(self.source.levels)
+                if self.names and block.ndim == 2 and time.monotonic() >= next_cue:
+                    next_cue = time.monotonic() + CUE_EVERY_S
+                    self._cue(blocks, frames)
+        except UserError as exc:
+            error = str(exc)
+        finally:
+            self.source.stop()
+            caption = live.close()
+        shape = (0, 2) if getattr(self.source, "channels", 1) == 2 else (0,)
+        audio = np.concatenate(blocks) if blocks else np.zeros(shape, np.float32)
+        return PhaseTake(audio, caption, len(audio) / SAMPLE_RATE, self.recording, error)
+
+    def _cue(self, blocks: list[np.ndarray], frames: int) -> None:
+        """New settled overlap events in the last few seconds."""
+        from listen_coach.turns.overlaps import classify_overlaps
+        from listen_coach.turns.two_channel import two_channel_turns
+
+        want = int(CUE_WINDOW_S * SAMPLE_RATE)
+        tail, have = [], 0
+        for b in reversed(blocks):
+            tail.append(b)
+            have += len(b)
+            if have >= want:
+                break
+        window = np.concatenate(tail[::-1])[-want:]
+        offset = (frames - len(window)) / SAMPLE_RATE
+        end = frames / SAMPLE_RATE
+        assert self.names is not None
+        for ev in classify_overlaps(two_channel_turns(window, self.names)):
+            start = ev.start + offset
+            if ev.end + offset > end - CUE_SETTLE_S:
+                continue  # may still grow into an interruption
+            if any(abs(start - e["start"]) < 0.5 and e["speaker"] == ev.speaker
+                   for e in self.events):
+                continue
+            event = {**asdict(ev), "start": round(start, 2), "end": round(ev.end + offset, 2)}
+            self.events.append(event)
+            if self.on_event is not None:
+                self.on_event(event)
+
+
+def final_events(audio: np.ndarray, names: tuple[str, str]) -> tuple[list[dict], list[str]]:
+    """The authoritative overlap events of a whole two-channel phase, and notes."""
+    from listen_coach.turns.pipeline import analyse_two_channel
+
+    if audio.ndim != 2 or len(audio) < SAMPLE_RATE:
+        return [], []
+    try:
+        result = analyse_two_channel(audio, names)
+    except UserError as exc:
+        return [], [str(exc)]
+    return [asdict(e) for e in result.events], list(result.notes)

@@ -1,0 +1,165 @@
+"""Running a drill's phases against real audio: which source, which channel is
+captioned, where the recording goes, when the speaker's transcript is final, and
+scoring. UI-free: the Textual screens call these from thread workers, and the
+tests and the benchmark call them directly.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from listen_coach.asr.types import Caption
+from listen_coach.audio.recorder import TakeRecorder
+from listen_coach.audio.sources import AudioSource
+from listen_coach.drill.capture import PhaseCapture, PhaseTake, final_events
+from listen_coach.drill.machine import Drill, Phase
+from listen_coach.drill.packs import Card, Passage
+
+
+class SourceFactory(Protocol):
+    def __call__(self, phase: str, channels: int,
+                 recorder: TakeRecorder | None) -> AudioSource: ...
+
+
+@dataclass
+class Callbacks:
+    on_caption: Callable[[Caption], None] | None = None
+    on_level: Callable[[list[float]], None] | None = None
+    on_event: Callable[[dict], None] | None = None
+
+
+class DrillRunner:
+    """Drive one drill. `two_channel`: each partner on their own channel, partners[0]
+    on the left; otherwise one microphone (no interruption counting)."""
+
+    def __init__(self, drill: Drill, transcriber, source_factory: SourceFactory,
+                 two_channel: bool = False, card: Card | None = None,
+                 passage: Passage | None = None, rate: str = "normal"):
+        self.drill = drill
+        self.transcriber = transcriber
+        self.source_factory = source_factory
+        self.two_channel = two_channel and not drill.solo
+        self.card = card
+        self.passage = passage
+        self.rate = rate
+        self.notes: list[str] = []
+        self._final_text: dict[str, str] = {}
+        self._final_thread: threading.Thread | None = None
+
+    # ----- helpers -----------------------------------------------------------------
+
+    @property
+    def names(self) -> tuple[str, str]:
+        a, b = self.drill.partners
+        return (a, b or "")
+
+    def _channel_of(self, person: str) -> int | None:
+        if not self.two_channel:
+            return None
+        return self.names.index(person) if person in self.names else 0
+
+    def _recorder(self, phase: str) -> TakeRecorder | None:
+        store = self.drill.store
+        if store is None:
+            return None
+        return TakeRecorder(store.recording_path(self.drill.current.uid, phase),
+                            channels=2 if self.two_channel else 1)
+
+    def capture(self, should_stop: Callable[[], bool], callbacks: Callbacks | None = None,
+                max_seconds: float | None = None) -> PhaseTake:
+        """Capture the current phase (speak or summary) until `should_stop()`, the
+        source ends, or `max_seconds`; then save it through the drill."""
+        cb = callbacks or Callbacks()
+        drill = self.drill
+        phase = drill.phase
+        assert phase in (Phase.SPEAK, Phase.SUMMARY), phase
+        r = drill.current
+        who = r.speaker if phase == Phase.SPEAK else r.listener
+        recorder = self._recorder(phase.value)
+        source = self.source_factory(phase.value, 2 if self.two_channel else 1, recorder)
+        capture = PhaseCapture(
+            source, self.transcriber, caption_channel=self._channel_of(who),
+            names=self.names if self.two_channel and phase == Phase.SPEAK else None,
+            on_caption=cb.on_caption, on_level=cb.on_level, on_event=cb.on_event,
+            recording=recorder.path if recorder else None)
+        take = capture.run(should_stop, max_seconds)
+        if take.error:
+            self.notes.append(take.error)
+        if phase == Phase.SPEAK:
+            events: list[dict] = []
+            if self.two_channel:
+                events, notes = final_events(take.audio, self.names)
+                self.notes += notes
+            drill.end_speak(take.text, events, recording=take.recording,
+                            words=_words(take.caption))
+            self._finalise_speaker_text(take)
+        else:
+            drill.end_summary(take.text, recording=take.recording, words=_words(take.caption))
+        return take
+
+    def _finalise_speaker_text(self, take: PhaseTake) -> None:
+        """The full (beam search) pass over the speaker's audio, in the background
+        while the listener summarises; the live caption stands in if it fails."""
+        r = self.drill.current
+        channel = self._channel_of(r.speaker)
+        audio = take.audio if channel is None or take.audio.ndim == 1 else take.audio[:, channel]
+
+        def run() -> None:
+            try:
+                transcript = self.transcriber.transcribe(audio) if len(audio) else None
+            except Exception as exc:  # noqa: BLE001 - the live caption is a fine fallback
+                self.notes.append(f"The final transcript failed ({exc}); live captions used.")
+                return
+            if transcript is None or not transcript.text.strip():
+                return
+            text = transcript.text
+            if text:
+                self._final_text[r.uid] = text
+                r.speak_text = text
+                if self.drill.store is not None:
+                    self.drill.store.save_phase(
+                        r.uid, "speak", text=text, turns=r.turns, seconds=take.seconds,
+                        recording=take.recording,
+                        words=[[w.text, round(w.start, 2), round(w.end, 2)]
+                               for w in transcript.words])
+
+        self._final_thread = threading.Thread(target=run, name="final-transcript", daemon=True)
+        self._final_thread.start()
+
+    def listened(self) -> None:
+        """Solo drill: the passage has been played (or read); the summary starts."""
+        assert self.passage is not None
+        self.drill.end_speak(self.passage.text)
+
+    def passage_audio(self) -> Path | None:
+        if self.passage is None:
+            return None
+        return self.passage.audio.get(self.rate) or self.passage.audio.get("normal")
+
+    def score(self):
+        """Score the current round (waits for the speaker's final transcript)."""
+        from listen_coach.drill.solo import score_passage
+        from listen_coach.scoring.report import score_round
+
+        drill, r = self.drill, self.drill.current
+        if self._final_thread is not None:
+            self._final_thread.join(timeout=120)
+        if self.passage is not None:
+            result = score_passage(self.passage, r.summary_text)
+        else:
+            mine = [e for e in r.turns if e.get("speaker") == r.listener]
+            measured = self.two_channel
+            result = score_round(
+                r.speak_text, r.summary_text, speaker_name=r.speaker or None,
+                interruptions=sum(e["kind"] == "interruption" for e in mine) if measured else None,
+                encouragers=sum(e["kind"] == "backchannel" for e in mine) if measured else None)
+        drill.set_score(result)
+        return result
+
+
+def _words(caption: Caption) -> list:
+    return [[w.text, round(w.start, 2), round(w.end, 2)] for w in caption.words]

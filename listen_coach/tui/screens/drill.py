@@ -1,0 +1,272 @@
+"""The phases of a round on screen: speak, listen (solo), summarise, confirm.
+
+Capture, captions and scoring run in thread workers (drill/runner.py); these
+screens only show what the workers post back, so keys are answered at once.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Digits, Footer, Header, LoadingIndicator, SelectionList, Static
+
+from listen_coach.asr.types import Caption
+from listen_coach.drill.machine import Phase
+from listen_coach.drill.runner import Callbacks, DrillRunner
+from listen_coach.errors import UserError
+from listen_coach.tui.widgets import clock, meter_bar
+
+#: How long the "let them finish" cue stays up: long enough to notice, short enough
+#: not to distract (live cues are kept sparse; DESIGN.md §3).
+CUE_SECONDS = 2.5
+
+
+class LeaveScreen(ModalScreen[bool]):
+    BINDINGS = [Binding("escape", "dismiss(False)", "Stay"), Binding("y", "dismiss(True)", "Leave")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static("[b]Leave this round?[/b]\nWhat was recorded so far stays saved; the "
+                         "round is marked as not finished.")
+            with Horizontal(classes="buttons"):
+                yield Button("Leave (y)", id="leave", variant="error")
+                yield Button("Stay (Esc)", id="stay", variant="primary")
+
+    @on(Button.Pressed)
+    def choose(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "leave")
+
+
+class PhaseScreen(Screen):
+    """Speak or summarise: the prompt, a large countdown, the live transcript."""
+
+    BINDINGS = [Binding("space", "done", "Done"), Binding("escape", "leave", "Leave round")]
+
+    def __init__(self, runner: DrillRunner):
+        super().__init__()
+        self.runner = runner
+        self.drill = runner.drill
+        self._stop = False
+        self._encouragers = 0
+        self._interruptions = 0
+
+    def compose(self) -> ComposeResult:
+        r, phase = self.drill.current, self.drill.phase
+        if phase == Phase.SPEAK:
+            heading = f"[b]{r.speaker}[/b] speaks · [b]{r.listener}[/b] listens"
+            card = self.runner.card
+            prompt = (f"[b]{card.title}[/b]\n{card.prompt}" if card else "Talk about something "
+                      "that matters to you.")
+        else:
+            heading = f"[b]{r.listener}[/b] summarises"
+            prompt = ("Say back what you heard, in your own words: the points, and how they "
+                      "felt. Then ask one question about it.")
+        yield Header(show_clock=False)
+        with Horizontal(id="phase-top"):
+            with Vertical(id="phase-left"):
+                yield Static(heading, id="phase-heading")
+                yield Static(prompt, id="prompt")
+            yield Digits(clock(self.drill.phase_seconds() or 0), id="countdown")
+        yield Static(meter_bar(-100.0, 30), id="level")
+        yield Static("", id="cue")
+        with VerticalScroll(id="transcript-box"):
+            yield Static("[dim]Listening…[/dim]", id="transcript")
+        yield Static("", id="counts")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._gone = False
+        self.drill.start_phase()
+        self.set_interval(0.25, self._tick)
+        self.capture()
+
+    def on_unmount(self) -> None:
+        # Quitting mid-phase: stop capturing; what was recorded is saved as the phase.
+        self._stop = True
+        self._gone = True
+
+    def _tick(self) -> None:
+        left = self.drill.remaining()
+        if left is None:
+            return
+        self.query_one("#countdown", Digits).update(clock(left))
+        if left <= 0:
+            self._stop = True
+
+    @work(thread=True, exclusive=True, group="capture")
+    def capture(self) -> None:
+        app = self.app
+        callbacks = Callbacks(
+            on_caption=lambda c: app.call_from_thread(self._caption, c),
+            on_level=lambda levels: app.call_from_thread(self._level, max(levels)),
+            on_event=lambda e: app.call_from_thread(self._event, e))
+        try:
+            self.runner.capture(lambda: self._stop, callbacks)
+        except UserError as exc:
+            if not self._gone:
+                app.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
+                app.call_from_thread(self.app.go_home)  # type: ignore[attr-defined]
+            return
+        if not self._gone:
+            app.call_from_thread(self.app.after_phase, self.runner)  # type: ignore[attr-defined]
+
+    def _caption(self, caption: Caption) -> None:
+        text = caption.committed + (f" [dim]{caption.tentative}[/dim]" if caption.tentative else "")
+        self.query_one("#transcript", Static).update(text or "[dim]Listening…[/dim]")
+        self.query_one("#transcript-box", VerticalScroll).scroll_end(animate=False)
+
+    def _level(self, db: float) -> None:
+        self.query_one("#level", Static).update(meter_bar(db, 30))
+
+    def _event(self, event: dict) -> None:
+        if event.get("speaker") != self.drill.current.listener:
+            return
+        if event["kind"] == "interruption":
+            self._interruptions += 1
+            cue = self.query_one("#cue", Static)
+            cue.update(f"[b]{self.drill.current.listener}: let them finish[/b]")
+            cue.add_class("flash")
+            self.set_timer(CUE_SECONDS, lambda: self._clear_cue(cue))
+        else:
+            self._encouragers += 1
+        self.query_one("#counts", Static).update(
+            f"[dim]encouragers {self._encouragers} · interruptions {self._interruptions}[/dim]")
+
+    @staticmethod
+    def _clear_cue(cue: Static) -> None:
+        cue.update("")
+        cue.remove_class("flash")
+
+    def action_done(self) -> None:
+        self._stop = True
+        self.query_one("#transcript-box").add_class("finishing")
+
+    def action_leave(self) -> None:
+        def leave(yes: bool | None) -> None:
+            if yes:
+                self._stop = True
+                self.app.leave_drill(self.runner)  # type: ignore[attr-defined]
+
+        self.app.push_screen(LeaveScreen(), leave)
+
+
+class ListenScreen(Screen):
+    """Solo drill: the passage plays once (or, with no speaker, is shown to read)."""
+
+    BINDINGS = [Binding("enter", "done", "Summarise now"), Binding("escape", "leave", "Leave")]
+
+    def __init__(self, runner: DrillRunner):
+        super().__init__()
+        self.runner = runner
+        self._stop = False
+
+    def compose(self) -> ComposeResult:
+        passage = self.runner.passage
+        assert passage is not None
+        yield Header(show_clock=False)
+        yield Static(f"[b]{passage.title}[/b] · {passage.speaker} · "
+                     f"{self.runner.rate} speed · {passage.difficulty(self.runner.rate)}",
+                     id="phase-heading")
+        yield Static("Listen once, as you would to a colleague. Then summarise.", id="prompt")
+        yield Static("Playing…", id="playback")
+        with VerticalScroll(id="transcript-box"):
+            yield Static("", id="transcript")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.runner.drill.start_phase()
+        self.play()
+
+    @work(thread=True, exclusive=True, group="playback")
+    def play(self) -> None:
+        from listen_coach.audio.playback import play_file
+
+        app = self.app
+        path = self.runner.passage_audio()
+        if not app.playback:  # type: ignore[attr-defined]
+            app.call_from_thread(self._read_instead, "Playback is off.")
+            return
+        try:
+            play_file(path, lambda: self._stop,
+                      lambda done, total: app.call_from_thread(self._progress, done, total))
+        except UserError as exc:
+            app.call_from_thread(self._read_instead, str(exc))
+            return
+        if not self._stop:
+            app.call_from_thread(self.action_done)
+
+    def _progress(self, done: float, total: float) -> None:
+        self.query_one("#playback", Static).update(
+            f"Playing {clock(done)} / {clock(total)}   (Enter: summarise now)")
+
+    def _read_instead(self, reason: str) -> None:
+        assert self.runner.passage is not None
+        self.query_one("#playback", Static).update(
+            f"[b]{reason}[/b] Read the passage instead, then press Enter.")
+        self.query_one("#transcript", Static).update(self.runner.passage.text)
+
+    def action_done(self) -> None:
+        if self._stop:
+            return
+        self._stop = True
+        self.runner.listened()
+        self.app.after_phase(self.runner)  # type: ignore[attr-defined]
+
+    def action_leave(self) -> None:
+        self._stop = True
+        self.app.leave_drill(self.runner)  # type: ignore[attr-defined]
+
+
+class ConfirmScreen(Screen):
+    """The speaker ticks which of their points came across (a human label, stored)."""
+
+    BINDINGS = [Binding("enter", "submit", "Confirm", priority=True),
+                Binding("escape", "leave", "Leave")]
+
+    def __init__(self, runner: DrillRunner):
+        super().__init__()
+        self.runner = runner
+        self.score = None
+
+    def compose(self) -> ComposeResult:
+        r = self.runner.drill.current
+        yield Header(show_clock=False)
+        yield Static(f"[b]{r.speaker}[/b], which of your points came across in "
+                     f"{r.listener}'s summary? Space ticks, Enter confirms.", id="phase-heading")
+        yield LoadingIndicator(id="scoring")
+        yield SelectionList[int](id="points")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#points").display = False
+        self.score_round()
+
+    @work(thread=True, exclusive=True, group="score")
+    def score_round(self) -> None:
+        score = self.runner.score()
+        self.app.call_from_thread(self._show_points, score)
+
+    def _show_points(self, score) -> None:
+        self.score = score
+        self.query_one("#scoring").display = False
+        points = self.query_one("#points", SelectionList)
+        points.display = True
+        points.add_options([(p.match.point, i) for i, p in enumerate(score.points)])
+        if score.points:
+            points.highlighted = 0
+        points.focus()
+        if not score.points:
+            self.action_submit()
+
+    def action_submit(self) -> None:
+        if self.score is None:
+            return
+        ticked = set(self.query_one("#points", SelectionList).selected)
+        self.runner.drill.confirm([i in ticked for i in range(len(self.score.points))])
+        self.app.show_results(self.runner)
+
+    def action_leave(self) -> None:
+        self.app.leave_drill(self.runner)  # type: ignore[attr-defined]

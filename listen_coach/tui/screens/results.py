@@ -1,0 +1,173 @@
+"""A round's results, and the summary of every round of a drill.
+
+`results_text()` builds the whole report as Rich markup from the round alone, so
+it is tested (and reused by the review's round detail) without a terminal.
+"""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from listen_coach.drill.machine import Phase
+from listen_coach.drill.runner import DrillRunner
+from listen_coach.tui.widgets import share_bar, timeline
+
+LABELS = {"coverage": "Points caught", "faithfulness": "Accuracy", "question": "Question",
+          "feelings": "Feelings", "paraphrase": "Own words", "interruptions": "Let them finish"}
+
+
+def _get(obj, name, default=None):
+    return obj.get(name, default) if isinstance(obj, dict) else getattr(obj, name, default)
+
+
+def results_text(score, listener: str, speaker: str, turns: list[dict] | None = None,
+                 speak_seconds: float = 0.0, confirmed: list[bool] | None = None,
+                 summary: str = "") -> str:
+    """The results as markup, from a DrillScore or its stored dict."""
+    lines = [f"[b]{escape(listener)}[/b] scored [b]{_get(score, 'overall')}[/b]/100"
+             + (f" listening to {escape(speaker)}" if speaker else "")]
+    lines.append("")
+    for key, value in _get(score, "components", {}).items():
+        lines.append(f"  {LABELS.get(key, key):<16} {share_bar(value, 16)} {value * 100:4.0f}%")
+    points = _get(score, "points", ())
+    lines += ["", f"[b]Points[/b] ({sum(_get(_get(p, 'match'), 'covered') for p in points)} of "
+                  f"{len(points)} caught)"]
+    from listen_coach.scoring.person import third_person
+
+    for i, p in enumerate(points):
+        m = _get(p, "match")
+        # The speaker's "I" as their name: the listener reads about what Sam said.
+        point = third_person(_get(m, "point"), speaker) if speaker else _get(m, "point")
+        mark = "[green]✔[/]" if _get(m, "covered") else "[red]✘[/]"
+        said = ""
+        if confirmed is not None and i < len(confirmed):
+            said = "  [dim](speaker: came across)[/]" if confirmed[i] else \
+                "  [dim](speaker: missed)[/]"
+        lines.append(f" {mark} {escape(point)}{said}")
+        if _get(m, "evidence") and _get(m, "covered"):
+            lines.append(f"     [dim]“{escape(_get(m, 'evidence'))}”[/]")
+        elif _get(m, "conflict"):
+            lines.append(f"     [red]said differently ({_get(m, 'conflict')}): "
+                         f"“{escape(_get(m, 'evidence') or '')}”[/]")
+    issues = _get(score, "issues", ())
+    if issues:
+        lines += ["", "[b]Made up or changed[/b]"]
+        for issue in issues:
+            kind = _get(issue, "kind")
+            what = "never said" if kind == "invented" else f"a different {kind}" \
+                if kind in ("number", "name") else "the opposite"
+            lines.append(f"  [red]•[/] “{escape(_get(issue, 'summary_text'))}” ({what})")
+    q = _get(score, "question")
+    lines += ["", "[b]Question[/b]"]
+    if q:
+        kind = "an offer of help" if _get(q, "offer_of_help") else f"{_get(q, 'kind')}"
+        topic = "on what they said" if _get(q, "pertinence", 0) >= 0.3 or \
+            _get(q, "offer_of_help") else "not about what they said"
+        lines.append(f"  “{escape(_get(q, 'text'))}”: {kind}, {topic}")
+    else:
+        lines.append("  [red]No question was asked.[/]")
+    if turns is not None and speak_seconds:
+        lines += ["", "[b]While they spoke[/b]",
+                  "  " + timeline(turns, speak_seconds, listener, 50)]
+        mine = [e for e in turns if e.get("speaker") == listener]
+        n_int = sum(e["kind"] == "interruption" for e in mine)
+        n_enc = sum(e["kind"] == "backchannel" for e in mine)
+        lines.append(f"  [red]![/] interruptions {n_int}   [green]·[/] encouragers {n_enc}")
+    tips = _get(score, "tips", ())
+    if tips:
+        lines += ["", "[b]Tips[/b]"] + [f"  • {escape(t)}" for t in tips]
+    notes = _get(score, "notes", ())
+    if notes:
+        lines += [""] + [f"[dim]{escape(n)}[/]" for n in notes]
+    if summary:
+        lines += ["", "[b]What was said back[/b]", f"[dim]{escape(summary)}[/]"]
+    return "\n".join(lines)
+
+
+class ResultsScreen(Screen):
+    BINDINGS = [Binding("enter", "next", "Next"), Binding("r", "retry", "Retry", show=False),
+                Binding("escape", "home", "Home")]
+
+    def __init__(self, runner: DrillRunner):
+        super().__init__()
+        self.runner = runner
+
+    def compose(self) -> ComposeResult:
+        drill, r = self.runner.drill, self.runner.drill.current
+        yield Header(show_clock=False)
+        with VerticalScroll(id="results"):
+            yield Static(results_text(
+                r.score, r.listener, r.speaker, r.turns if self.runner.two_channel else None,
+                drill.timing.speak_seconds, r.confirmed, r.summary_text), id="report")
+            if not r.saved and drill.store is not None and drill.store.problem:
+                yield Static(f"[b]{escape(drill.store.problem)}[/b]", classes="error")
+            for note in self.runner.notes:
+                yield Static(f"[dim]{escape(note)}[/dim]")
+            more = len(drill.rounds) < drill.total_rounds
+            hint = ("Enter: swap roles for the next round" if more and not drill.solo else
+                    "Enter: finish · r: listen again and retry" if drill.solo else
+                    "Enter: the round summary")
+            yield Static(f"[b]{hint}[/b] · Esc: home", id="next-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#results").focus()
+
+    def action_next(self) -> None:
+        self.runner.drill.finish_round()
+        self.app.after_phase(self.runner)  # type: ignore[attr-defined]
+
+    def action_retry(self) -> None:
+        if self.runner.drill.solo:
+            self.runner.drill.retry()
+            self.app.after_phase(self.runner)  # type: ignore[attr-defined]
+
+    def action_home(self) -> None:
+        drill = self.runner.drill
+        if drill.phase == Phase.RESULTS:
+            drill.finish_round()
+        self.app.go_home()  # type: ignore[attr-defined]
+
+
+class RoundSummaryScreen(Screen):
+    """Both partners' rounds side by side, at the end of a drill."""
+
+    BINDINGS = [Binding("enter", "home", "Home", priority=True),
+                Binding("escape", "home", "Home")]
+
+    def __init__(self, runner: DrillRunner):
+        super().__init__()
+        self.runner = runner
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield Static("[b]Round summary[/b]", id="phase-heading")
+        yield DataTable(id="summary-table", cursor_type="row")
+        yield Static("", id="summary-tips")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("Round", "Listener", "Speaker", "Score", "Points", "Question",
+                          "Interruptions")
+        tips = []
+        for r in self.runner.drill.rounds:
+            s = r.score
+            if s is None:
+                continue
+            q = s.question.kind if s.question else "none"
+            table.add_row(str(r.number), r.listener, r.speaker or "(passage)", str(s.overall),
+                          f"{s.covered}/{len(s.points)}", q,
+                          "-" if s.interruptions is None else str(s.interruptions))
+            if s.tips:
+                tips.append(f"[b]{escape(r.listener)}[/b]: {escape(s.tips[0])}")
+        self.query_one("#summary-tips", Static).update("\n".join(tips))
+        table.focus()
+
+    def action_home(self) -> None:
+        self.app.go_home()  # type: ignore[attr-defined]

@@ -1,0 +1,173 @@
+"""Setting up a drill: partners, exercise, microphone mode, phase lengths."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+
+from listen_coach.drill.machine import SPEAK_DEFAULT, SUMMARY_DEFAULT, Timing
+
+SPEAK_CHOICES = (60, 90, 120, 150, 180)
+SUMMARY_CHOICES = (30, 45, 60, 90)
+ONE_MIC, TWO_CHANNELS = "one", "two"
+
+
+class PairSetupScreen(Screen):
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back"),
+                Binding("ctrl+s", "start", "Start"),
+                Binding("f2", "mic_check", "Mic check")]
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        cards = app.library.cards  # type: ignore[attr-defined]
+        settings = app.settings  # type: ignore[attr-defined]
+        yield Header(show_clock=False)
+        with VerticalScroll(id="form"):
+            yield Static("[b]Pair drill[/b]: the speaker talks, the listener listens, then "
+                         "summarises and asks one question. Then you swap.", classes="intro")
+            with Horizontal(classes="row"):
+                yield Label("Speaks first", classes="label")
+                yield Input(placeholder="name", id="name-a")
+                yield Label("Listens first", classes="label")
+                yield Input(placeholder="name", id="name-b")
+            with Horizontal(classes="row"):
+                yield Label("Topic card", classes="label")
+                yield Select([(f"{c.title} ({c.difficulty})", c.id) for c in cards],
+                             value=cards[0].id if cards else Select.BLANK, id="card",
+                             allow_blank=not cards)
+            with Horizontal(classes="row"):
+                yield Label("Microphones", classes="label")
+                two = bool(settings.audio.second_device)
+                yield Select([("One microphone for both", ONE_MIC),
+                              ("One channel each (stereo, or two microphones)", TWO_CHANNELS)],
+                             value=TWO_CHANNELS if two else ONE_MIC, id="mode", allow_blank=False)
+            with Horizontal(classes="row"):
+                yield Label("Speaking", classes="label")
+                yield Select([(f"{s // 60}:{s % 60:02d} min", s) for s in SPEAK_CHOICES],
+                             value=SPEAK_DEFAULT, id="speak", allow_blank=False)
+                yield Label("Summary", classes="label")
+                yield Select([(f"{s} s", s) for s in SUMMARY_CHOICES], value=SUMMARY_DEFAULT,
+                             id="summary", allow_blank=False)
+            with Horizontal(classes="row"):
+                yield Label("Workshop", classes="label")
+                yield Input(placeholder="optional, for the facilitator's review", id="workshop")
+            yield Static("", id="mode-note", classes="note")
+            yield Static("", id="error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Start", id="start", variant="primary")
+                yield Button("Mic check", id="mic")
+                yield Button("Back", id="back")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#name-a", Input).focus()
+        self._mode_note()
+
+    @on(Select.Changed, "#mode")
+    def _mode_note(self, _event: object = None) -> None:
+        mode = self.query_one("#mode", Select).value
+        note = ("Each partner's voice comes from their own channel (left: speaker first), so "
+                "interruptions and encouragers are counted." if mode == TWO_CHANNELS else
+                "With one microphone the transcript and score work fully; interruptions are "
+                "counted only with one channel per partner.")
+        self.query_one("#mode-note", Static).update(note)
+
+    @on(Input.Submitted)
+    def _next_field(self, event: Input.Submitted) -> None:
+        if event.input.id == "workshop":
+            self.action_start()
+        else:
+            self.focus_next()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "start":
+            self.action_start()
+        elif event.button.id == "mic":
+            self.action_mic_check()
+        elif event.button.id == "back":
+            self.app.pop_screen()
+
+    def action_mic_check(self) -> None:
+        from listen_coach.tui.screens.mic import MicCheckScreen
+
+        self.app.push_screen(MicCheckScreen())
+
+    def action_start(self) -> None:
+        a = self.query_one("#name-a", Input).value.strip()
+        b = self.query_one("#name-b", Input).value.strip()
+        card_id = self.query_one("#card", Select).value
+        error = ("Enter both partners' names." if not a or not b else
+                 "The two partners need different names." if a.casefold() == b.casefold() else
+                 "There is no topic card to choose; check the exercise packs."
+                 if card_id is Select.BLANK else "")
+        self.query_one("#error", Static).update(error)
+        if error:
+            return
+        timing = Timing(int(self.query_one("#speak", Select).value),  # type: ignore[arg-type]
+                        int(self.query_one("#summary", Select).value))  # type: ignore[arg-type]
+        self.app.start_pair(  # type: ignore[attr-defined]
+            (a, b), str(card_id), timing,
+            two_channel=self.query_one("#mode", Select).value == TWO_CHANNELS,
+            workshop=self.query_one("#workshop", Input).value.strip() or None)
+
+
+class SoloSetupScreen(Screen):
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back"),
+                Binding("ctrl+s", "start", "Start")]
+
+    def compose(self) -> ComposeResult:
+        passages = self.app.library.passages  # type: ignore[attr-defined]
+        yield Header(show_clock=False)
+        with VerticalScroll(id="form"):
+            yield Static("[b]Solo drill[/b]: listen to a recorded passage once, then say back "
+                         "what you heard and ask one question.", classes="intro")
+            with Horizontal(classes="row"):
+                yield Label("Your name", classes="label")
+                yield Input(placeholder="name", id="name")
+            with Horizontal(classes="row"):
+                yield Label("Passage", classes="label")
+                yield Select([(f"{p.title} ({p.difficulty('normal')})", p.id) for p in passages],
+                             value=passages[0].id if passages else Select.BLANK, id="passage",
+                             allow_blank=not passages)
+            with Horizontal(classes="row"):
+                yield Label("Speed", classes="label")
+                yield Select([("Normal", "normal"), ("Slow", "slow")], value="normal",
+                             id="rate", allow_blank=False)
+                yield Label("Summary", classes="label")
+                yield Select([(f"{s} s", s) for s in SUMMARY_CHOICES], value=SUMMARY_DEFAULT,
+                             id="summary", allow_blank=False)
+            yield Static("", id="error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Start", id="start", variant="primary")
+                yield Button("Back", id="back")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#name", Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, _event: Input.Submitted) -> None:
+        self.focus_next()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "start":
+            self.action_start()
+        elif event.button.id == "back":
+            self.app.pop_screen()
+
+    def action_start(self) -> None:
+        name = self.query_one("#name", Input).value.strip()
+        passage_id = self.query_one("#passage", Select).value
+        error = ("Enter your name." if not name else
+                 "There is no passage to choose; check the exercise packs."
+                 if passage_id is Select.BLANK else "")
+        self.query_one("#error", Static).update(error)
+        if error:
+            return
+        self.app.start_solo(  # type: ignore[attr-defined]
+            name, str(passage_id), str(self.query_one("#rate", Select).value),
+            Timing(SPEAK_DEFAULT, int(self.query_one("#summary", Select).value)))  # type: ignore[arg-type]

@@ -1,0 +1,226 @@
+"""Whole drills in the real app, driven by Pilot: audio from files through the real
+transcriber, turn-taking analysis, scorer and SQLite store."""
+
+from __future__ import annotations
+
+import asyncio
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from listen_coach.audio.files import load_audio
+from listen_coach.audio.sources import FileSource
+from listen_coach.config import load_settings
+from listen_coach.store import open_store
+from listen_coach.store.repo import RoundStart
+from listen_coach.tui.app import DEMO_DIR, make_app
+from support.speech import espeak
+
+pytestmark = pytest.mark.slow
+NO_MIC = "✘ Microphone: No microphone was found. Press d for the demo."
+
+
+async def wait_for(predicate, timeout=120.0):
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        assert loop.time() < deadline, f"timed out on {screen_name(_app_of(predicate))}"
+        await asyncio.sleep(0.1)
+
+
+def screen_name(app) -> str:
+    return type(app.screen).__name__ if app is not None else "?"
+
+
+def _app_of(predicate):
+    """The app a `lambda: ... app ...` predicate closes over, for the timeout message."""
+    for cell in predicate.__closure__ or ():
+        if hasattr(cell.cell_contents, "screen_stack"):
+            return cell.cell_contents
+    return None
+
+
+@pytest.fixture(scope="module")
+def pair_files(tmp_path_factory) -> dict[tuple[int, str], Path]:
+    """Round 1: the demo recordings (Sam left, Alex right). Round 2: the same with
+    the channels swapped, so Alex speaks on the right and Sam answers on the left."""
+    folder = tmp_path_factory.mktemp("pair")
+    files = {}
+    for phase in ("speak", "summary"):
+        clip = load_audio(DEMO_DIR / f"{phase}.ogg", stereo=True).samples
+        files[(1, phase)] = DEMO_DIR / f"{phase}.ogg"
+        swapped = folder / f"{phase}-swapped.wav"
+        sf.write(swapped, clip[:, ::-1], 16000)
+        files[(2, phase)] = swapped
+    return files
+
+
+def file_factory(files: dict[tuple[int, str], Path], stereo: bool = True):
+    calls = {"speak": 0, "summary": 0}
+
+    def factory(phase, channels, recorder):
+        calls[phase] += 1
+        return FileSource(files[(calls[phase], phase)], stereo=stereo, realtime=False,
+                          recorder=recorder)
+
+    return factory
+
+
+def test_a_whole_pair_drill(transcriber, pair_files, tmp_path):
+    store = open_store(tmp_path / "data", database="")
+    app = make_app(load_settings(), transcriber, file_factory(pair_files),
+                   store_factory=lambda: store, microphone_status=lambda: NO_MIC)
+
+    async def run():
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("p")
+            assert screen_name(app) == "PairSetupScreen"
+            await pilot.press(*"Sam", "enter", *"Alex")
+            app.screen.query_one("#mode").value = "two"
+            app.screen.query_one("#workshop").value = "Spring"
+            await pilot.press("ctrl+s")
+            for round_number in (1, 2):
+                await wait_for(lambda: screen_name(app) == "ConfirmScreen")
+                await wait_for(lambda: app.screen.score is not None)
+                await pilot.press("space", "down", "space", "enter")  # two points ticked
+                await wait_for(lambda: screen_name(app) == "ResultsScreen")
+                report = str(app.screen.query_one("#report").render())
+                assert "Points" in report and "Question" in report
+                if round_number == 1:
+                    assert "While they spoke" in report and "interruptions 1" in report
+                await pilot.press("enter")
+            await wait_for(lambda: screen_name(app) == "RoundSummaryScreen")
+            assert app.screen.query_one("DataTable").row_count == 2
+            await pilot.press("enter")
+            assert screen_name(app) == "HomeScreen"
+
+    asyncio.run(run())
+    rounds = store.rounds()
+    assert [(r.listener, r.speaker, r.workshop) for r in rounds] == [
+        ("Alex", "Sam", "Spring"), ("Sam", "Alex", "Spring")]
+    first = store.round_detail(rounds[0].uid)
+    assert (first.row.interruptions, first.row.encouragers) == (1, 2)
+    assert "museum" in first.phases["speak"].text.lower()
+    assert "how did the team feel" in first.phases["summary"].text.lower()
+    assert first.phases["speak"].recording.exists()  # the FLAC of the phase
+    assert first.score["overall"] == first.row.score and first.row.score > 0
+    ticks = [c for _, _, c, _ in first.confirmations]
+    assert ticks[0] and sum(ticks) == 2 and len(ticks) == len(first.score["points"])
+
+
+@pytest.fixture(scope="module")
+def solo_summary(tmp_path_factory) -> Path:
+    text = tomllib.loads((Path(__file__).parent / "data" / "passage_summaries.toml")
+                         .read_text(encoding="utf-8"))["deadline-week"]["good"]
+    return espeak(text, tmp_path_factory.mktemp("solo") / "summary.wav", voice="en-us")
+
+
+def test_a_whole_solo_drill_with_retry(transcriber, solo_summary, tmp_path):
+    store = open_store(tmp_path / "data", database="")
+
+    def factory(phase, channels, recorder):
+        assert phase == "summary" and channels == 1
+        return FileSource(solo_summary, realtime=False, recorder=recorder)
+
+    app = make_app(load_settings(), transcriber, factory, store_factory=lambda: store,
+                   microphone_status=lambda: NO_MIC, playback=False)
+
+    async def run():
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("s")
+            await pilot.press(*"Kim")
+            app.screen.query_one("#passage").value = "deadline-week"
+            await pilot.press("ctrl+s")
+            await wait_for(lambda: screen_name(app) == "ListenScreen")
+            shown = lambda: str(app.screen.query_one("#transcript").render())  # noqa: E731
+            await wait_for(lambda: "three deadlines" in shown())
+            await pilot.press("enter")
+            await wait_for(lambda: screen_name(app) == "ResultsScreen")
+            report = str(app.screen.query_one("#report").render())
+            assert "Kim scored" in report and "three deadlines" in report
+            await pilot.press("r")  # listen again and retry
+            await wait_for(lambda: screen_name(app) == "ListenScreen")
+            await pilot.press("escape")
+            await wait_for(lambda: screen_name(app) == "HomeScreen")
+
+    asyncio.run(run())
+    [done] = store.rounds()
+    assert (done.listener, done.speaker, done.exercise) == ("Kim", None, "deadline-week")
+    detail = store.round_detail(done.uid)
+    caught = sum(p["match"]["covered"] for p in detail.score["points"])
+    assert caught >= 5, detail.phases["summary"].text  # a good summary, through espeak
+    assert [r.status for r in store.rounds(status=None)] == ["done", "discarded"]
+
+
+def test_an_unfinished_round_is_offered_and_resumed(transcriber, pair_files, tmp_path):
+    store = open_store(tmp_path / "data", database="")
+    start = RoundStart(listener="Alex", speaker="Sam", exercise="project-setback",
+                       exercise_title="A project that went wrong", uid="left-behind")
+    store.begin_round(start)  # as a crashed app leaves it: speak phase saved, no more
+    store.save_phase(start.uid, "speak", text="We promised the museum a new site by March. "
+                     "Our lead developer Nadia left six weeks before.")
+
+    def factory(phase, channels, recorder):
+        return FileSource(pair_files[(1, "summary")], stereo=channels == 2, realtime=False,
+                          recorder=recorder)
+
+    app = make_app(load_settings(), transcriber, factory, store_factory=lambda: store,
+                   microphone_status=lambda: NO_MIC)
+
+    async def run():
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_for(lambda: screen_name(app) == "ResumeScreen")
+            await pilot.pause()
+            await pilot.press("r")
+            await wait_for(lambda: screen_name(app) == "ConfirmScreen", timeout=180)
+            await wait_for(lambda: app.screen.score is not None)
+            await pilot.press("enter")
+            await wait_for(lambda: screen_name(app) == "ResultsScreen")
+            await pilot.press("escape")
+
+    asyncio.run(run())
+    [row] = store.rounds()
+    assert row.uid == "left-behind" and row.score is not None
+    assert "museum" in store.round_detail(row.uid).phases["summary"].text.lower()
+
+
+def test_no_microphone_offers_the_demo(transcriber, tmp_path):
+    app = make_app(load_settings(), transcriber,
+                   store_factory=lambda: open_store(tmp_path / "d", database=""),
+                   microphone_status=lambda: NO_MIC)
+
+    async def run():
+        async with app.run_test(size=(80, 24)):
+            await wait_for(lambda: "Sessions" in str(app.screen.query_one("#status").render()))
+            status = str(app.screen.query_one("#status").render())
+            assert "No microphone was found. Press d for the demo." in status
+            assert "21 topic cards, 12 passages" in status
+
+    asyncio.run(run())
+
+
+def test_demo_runs_to_its_results(transcriber, tmp_path):
+    app = make_app(load_settings(), transcriber, demo_speed=0,
+                   store_factory=lambda: open_store(tmp_path / "d", database=""),
+                   microphone_status=lambda: NO_MIC)
+
+    async def run():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("d")
+            await wait_for(lambda: screen_name(app) == "ConfirmScreen")
+            await wait_for(lambda: app.screen.score is not None)
+            await pilot.press("enter")
+            await wait_for(lambda: screen_name(app) == "ResultsScreen")
+            assert "Alex" in str(app.screen.query_one("#report").render())
+
+    asyncio.run(run())
+
+
+def test_two_channel_events_need_two_channels():
+    silence = np.zeros((16000 * 2, 2), np.float32)
+    from listen_coach.drill.capture import final_events
+
+    assert final_events(silence[:, 0], ("A", "B")) == ([], [])

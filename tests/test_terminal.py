@@ -1,0 +1,126 @@
+"""The app in a real terminal (tmux): the demo runs to its results and quits cleanly."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def _pane(session: str) -> str:
+    return subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True,
+                          text=True).stdout
+
+
+def _wait(session: str, text: str, timeout: float = 180.0) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        screen = _pane(session)
+        if text in screen:
+            return screen
+        time.sleep(0.5)
+    raise AssertionError(f"{text!r} never appeared; the screen was:\n{_pane(session)}")
+
+
+def test_demo_in_a_real_terminal(tmp_path, hermetic_settings):
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed (scripts/setup-system.sh --test installs it)")
+    session = f"lc-{os.getpid()}"
+    done = tmp_path / "exit-code"
+    env = " ".join(f"{k}={os.environ[k]}" for k in ("LISTEN_COACH_CONFIG", "LISTEN_COACH_DATA_DIR"))
+    command = (f"cd {Path(__file__).resolve().parents[1]} && env {env} TERM=xterm-256color "
+               f"{sys.executable} -m listen_coach demo --speed 3; echo $? > {done}")
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "100", "-y", "30",
+                    "sh", "-c", command], check=True)
+    try:
+        _wait(session, "speaks")  # the speak phase with the topic card
+        _wait(session, "which of your points came across")
+        _wait(session, "museum")  # points are listed once the round is scored
+        time.sleep(1.0)
+        subprocess.run(["tmux", "send-keys", "-t", session, "Space", "Enter"], check=True)
+        screen = _wait(session, "scored")
+        assert "Points" in screen and "/100" in screen
+        subprocess.run(["tmux", "send-keys", "-t", session, "Escape"], check=True)
+        _wait(session, "Pair drill")  # home
+        subprocess.run(["tmux", "send-keys", "-t", session, "q"], check=True)
+        deadline = time.monotonic() + 30
+        while not done.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert done.read_text().strip() == "0"
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+
+
+def _start(session: str, env: dict[str, str], done: Path, *args: str) -> None:
+    pairs = " ".join(f"{k}={v}" for k, v in env.items())
+    command = (f"cd {Path(__file__).resolve().parents[1]} && env {pairs} TERM=xterm-256color "
+               f"{sys.executable} -m listen_coach {' '.join(args)}; echo $? > {done}")
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "100", "-y", "30",
+                    "sh", "-c", command], check=True)
+
+
+def _app_pid(session: str) -> int:
+    shell = subprocess.run(["tmux", "list-panes", "-t", session, "-F", "#{pane_pid}"],
+                           capture_output=True, text=True, check=True).stdout.split()[0]
+    child = subprocess.run(["pgrep", "-P", shell], capture_output=True, text=True).stdout.split()
+    return int(child[0])
+
+
+def test_killed_mid_phase_then_offered_to_resume(virtual_mic, speech_dir, tmp_path,
+                                                 hermetic_settings):
+    """Record a speak phase from the (virtual) microphone, SIGKILL the app during the
+    summary, start it again: the speak phase is kept and the round is offered."""
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed (scripts/setup-system.sh --test installs it)")
+    env = {k: os.environ[k] for k in ("LISTEN_COACH_CONFIG", "LISTEN_COACH_DATA_DIR")}
+    env["XDG_RUNTIME_DIR"] = str(virtual_mic.runtime_dir)
+    session = f"lc-kill-{os.getpid()}"
+    _start(session, env, tmp_path / "first")
+    try:
+        _wait(session, "Pair drill")
+        subprocess.run(["tmux", "send-keys", "-t", session, "p"], check=True)
+        _wait(session, "Speaks first")
+        for keys in ("Sam", "Enter", "Alex", "C-s"):  # typed, not pasted in one burst
+            subprocess.run(["tmux", "send-keys", "-t", session, keys], check=True)
+            time.sleep(0.5)
+        _wait(session, "Sam speaks")
+        time.sleep(2.0)  # PulseAudio delivers its first block after about 1.5 s
+        virtual_mic.play(speech_dir / "mentor-lead.wav").wait(timeout=30)
+        _wait(session, "mentor", timeout=60)
+        time.sleep(1.0)
+        subprocess.run(["tmux", "send-keys", "-t", session, "Space"], check=True)
+        _wait(session, "Alex summarises", timeout=60)
+        os.kill(_app_pid(session), signal.SIGKILL)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+
+    session2 = session + "-again"
+    _start(session2, env, tmp_path / "second")
+    try:
+        screen = _wait(session2, "An unfinished round")
+        assert "Alex listening to Sam" in screen and "saved: speak" in screen
+        subprocess.run(["tmux", "send-keys", "-t", session2, "d"], check=True)
+        _wait(session2, "discarded")
+        subprocess.run(["tmux", "send-keys", "-t", session2, "q"], check=True)
+        deadline = time.monotonic() + 30
+        while not (tmp_path / "second").exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert (tmp_path / "second").read_text().strip() == "0"
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session2], capture_output=True)
+
+    from listen_coach.store import open_store
+
+    store = open_store()
+    [row] = store.rounds(status="discarded")
+    detail = store.round_detail(row.uid)
+    assert "mentor" in detail.phases["speak"].text.lower()
+    assert detail.phases["speak"].recording.exists()
