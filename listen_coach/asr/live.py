@@ -167,9 +167,11 @@ class LiveCaptioner:
                 self._commit_times.extend([now] * len(self._tentative))
                 self._tentative = []
             self._previous = []
-            # Up to the last word decoded: audio past one decode's window stays for later.
-            last = self._committed[-1].end if self._committed else start_s + MAX_DECODE_SECONDS
-            self._cut(min(offset + len(audio), int(last * SAMPLE_RATE)))
+            # Up to the last word decoded (audio past one decode's window stays for
+            # later), and at least FORCE_SECONDS on, so the buffer always shrinks.
+            last = self._committed[-1].end if self._committed else start_s
+            cut = max(int(last * SAMPLE_RATE), offset + int(FORCE_SECONDS * SAMPLE_RATE))
+            self._cut(min(offset + len(audio), cut))
         self._emit(final)
 
     def _finish_long(self, audio: np.ndarray, start_s: float) -> None:

@@ -50,9 +50,12 @@ class AudioSource(Protocol):
 class _Pump:
     """Shared consumer side: the 16 kHz output queue, levels, the recorder, errors."""
 
-    def __init__(self, channels: int, recorder: TakeRecorder | None):
+    def __init__(self, channels: int, recorder: TakeRecorder | None, lossless: bool = False):
         self.channels = channels
         self.recorder = recorder
+        #: A file replayed faster than real time waits for its reader instead of
+        #: dropping blocks (a live microphone cannot wait, so it drops the oldest).
+        self.lossless = lossless
         self._out: queue.Queue[np.ndarray | None] = queue.Queue(
             maxsize=int(MAX_QUEUE_SECONDS / BLOCK_SECONDS)
         )
@@ -68,6 +71,9 @@ class _Pump:
             self.recorder.write(block)
         self._levels = channel_dbfs(block)
         self.frames += len(block)
+        if self.lossless:
+            self._out.put(block)
+            return
         try:
             self._out.put_nowait(block)
         except queue.Full:  # consumer far behind: drop the oldest, keep the newest
@@ -83,10 +89,19 @@ class _Pump:
             self.error = error
         if self.recorder is not None:
             self.recorder.close()
-        try:
-            self._out.put_nowait(None)
-        except queue.Full:
-            pass
+        if self.lossless:
+            self._out.put(None)
+            return
+        while True:  # the end marker must arrive, or the reader waits for ever
+            try:
+                self._out.put_nowait(None)
+                return
+            except queue.Full:
+                try:
+                    self._out.get_nowait()
+                    self.dropped_blocks += 1
+                except queue.Empty:
+                    pass
 
     def read(self, timeout: float | None) -> np.ndarray | None:
         try:
@@ -101,6 +116,14 @@ class _Pump:
             if self.error is not None:
                 raise self.error
         return block
+
+    def drain(self) -> None:
+        """Forget what is queued (the reader has stopped)."""
+        while True:
+            try:
+                self._out.get_nowait()
+            except queue.Empty:
+                return
 
     @property
     def levels(self) -> list[float]:
@@ -336,7 +359,7 @@ class FileSource:
         self.channels = 2 if stereo else 1
         self.realtime = realtime
         self.speed = speed
-        self._pump = _Pump(self.channels, recorder)
+        self._pump = _Pump(self.channels, recorder, lossless=not realtime)
         self._thread: threading.Thread | None = None
         self._running = threading.Event()
         self.started_at = 0.0
@@ -370,6 +393,7 @@ class FileSource:
 
     def stop(self) -> None:
         self._running.clear()
+        self._pump.drain()  # a replay waiting for room in the queue can now see the stop
         if self._thread is not None:
             self._thread.join(timeout=5)
 
