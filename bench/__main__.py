@@ -28,7 +28,11 @@ def main() -> int:
         if only and not any(o in bench.__name__ for o in only):
             continue
         print(f"running {bench.__module__}.{bench.__name__} ...", file=sys.stderr, flush=True)
-        bench(rows)
+        try:
+            bench(rows)
+        except Exception as exc:  # noqa: BLE001 - one broken row must not lose the others
+            rows.append({"name": f"{bench.__module__}.{bench.__name__}",
+                         "skipped": f"failed: {type(exc).__name__}: {exc}"})
     width = max(len(r["name"]) for r in rows)
     print(f"\n{'benchmark':<{width}}  {'value':>10}  {'target':<8}  detail")
     for r in rows:

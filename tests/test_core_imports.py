@@ -8,7 +8,9 @@ import pytest
 CORE = ["listen_coach.audio", "listen_coach.audio.sources", "listen_coach.asr",
         "listen_coach.asr.transcriber", "listen_coach.asr.live", "listen_coach.config",
         "listen_coach.models", "listen_coach.cli", "listen_coach.scoring",
-        "listen_coach.scoring.report", "listen_coach.scoring.presence"]
+        "listen_coach.scoring.report", "listen_coach.scoring.presence", "listen_coach.turns",
+        "listen_coach.drill.machine", "listen_coach.drill.runner", "listen_coach.drill.packs",
+        "listen_coach.store", "listen_coach.store.export", "listen_coach.store.report"]
 
 
 @pytest.mark.parametrize("module", CORE)

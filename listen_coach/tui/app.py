@@ -86,12 +86,10 @@ class ListenCoachApp(App):
         except UserError as exc:
             self.model_state = str(exc)
         self.call_from_thread(self.refresh_status)
-        try:  # the scorer's models too, so the first results come quickly
-            from listen_coach.scoring import presence
-            from listen_coach.scoring.nlp import parse
+        try:  # every part of the scorer too, so the first results come quickly
+            from listen_coach.scoring.report import score_round
 
-            parse("warm up")
-            presence.load()
+            score_round("I stayed late three nights.", "You stayed late three nights?")
         except UserError:
             pass
 

@@ -236,6 +236,7 @@ class ConfirmScreen(Screen):
         yield Header(show_clock=False)
         yield Static(f"[b]{r.speaker}[/b], which of your points came across in "
                      f"{r.listener}'s summary? Space ticks, Enter confirms.", id="phase-heading")
+        yield Static("Scoring the round…", id="scoring-note")
         yield LoadingIndicator(id="scoring")
         yield SelectionList[int](id="points")
         yield Footer()
@@ -252,6 +253,7 @@ class ConfirmScreen(Screen):
     def _show_points(self, score) -> None:
         self.score = score
         self.query_one("#scoring").display = False
+        self.query_one("#scoring-note").display = False
         points = self.query_one("#points", SelectionList)
         points.display = True
         points.add_options([(p.match.point, i) for i, p in enumerate(score.points)])
