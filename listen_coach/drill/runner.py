@@ -47,7 +47,6 @@ class DrillRunner:
         self.passage = passage
         self.rate = rate
         self.notes: list[str] = []
-        self._final_text: dict[str, str] = {}
         self._final_thread: threading.Thread | None = None
 
     # ----- helpers -----------------------------------------------------------------
@@ -116,16 +115,13 @@ class DrillRunner:
                 return
             if transcript is None or not transcript.text.strip():
                 return
-            text = transcript.text
-            if text:
-                self._final_text[r.uid] = text
-                r.speak_text = text
-                if self.drill.store is not None:
-                    self.drill.store.save_phase(
-                        r.uid, "speak", text=text, turns=r.turns, seconds=take.seconds,
-                        recording=take.recording,
-                        words=[[w.text, round(w.start, 2), round(w.end, 2)]
-                               for w in transcript.words])
+            r.speak_text = transcript.text
+            if self.drill.store is not None:
+                self.drill.store.save_phase(
+                    r.uid, "speak", text=transcript.text, turns=r.turns, seconds=take.seconds,
+                    recording=take.recording,
+                    words=[[w.text, round(w.start, 2), round(w.end, 2)]
+                           for w in transcript.words])
 
         self._final_thread = threading.Thread(target=run, name="final-transcript", daemon=True)
         self._final_thread.start()

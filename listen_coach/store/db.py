@@ -13,6 +13,7 @@ import stat
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, insert, inspect
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from listen_coach.errors import UserError
 from listen_coach.store import schema
@@ -106,3 +107,19 @@ def migrate(engine: Engine) -> int:
             conn.execute(schema.meta.update().where(schema.meta.c.key == "schema_version")
                          .values(value=str(version)))
         return version
+
+
+def unreachable(exc: Exception) -> bool:
+    """The database could not be reached (as opposed to a bad statement, a bug)."""
+    if isinstance(exc, OperationalError):
+        return True
+    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
+
+
+def reason(exc: Exception | None) -> str:
+    """The driver's own first line about a database error, for a one-sentence message."""
+    if exc is None:
+        return "unknown error"
+    orig = getattr(exc, "orig", None) or exc
+    text = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    return text[:160]

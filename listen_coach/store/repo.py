@@ -11,111 +11,47 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import socket
 import time
-import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, delete, func, insert, or_, select, update
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy import Connection, Engine, and_, delete, insert, or_, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import aliased
 
 from listen_coach.store import schema as s
-from listen_coach.store.db import StoreError, database_url, make_engine, migrate, private_dir
+from listen_coach.store.db import (
+    StoreError,
+    database_url,
+    make_engine,
+    migrate,
+    private_dir,
+    reason,
+    unreachable,
+)
+from listen_coach.store.outbox import Outbox
+from listen_coach.store.records import (
+    Forgotten,
+    Note,
+    PhaseRecord,
+    RoundDetail,
+    RoundRow,
+    RoundStart,
+    new_uid,
+    now,
+)
+
+__all__ = ["Forgotten", "Note", "PhaseRecord", "RoundDetail", "RoundRow", "RoundStart",
+           "Store", "new_uid", "now", "open_store"]
 
 log = logging.getLogger(__name__)
 
-OUTBOX = "pending-writes.jsonl"
 #: Waits between attempts at a write before it goes to the outbox: long enough to
 #: ride out a server restart or a Wi-Fi hiccup, short enough not to stall a drill.
 RETRY_DELAYS_S = (0.2, 0.5, 1.0)
 
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def new_uid() -> str:
-    return str(uuid.uuid4())
-
-
-@dataclass(frozen=True)
-class RoundStart:
-    """What is known when a round begins (written before the first phase)."""
-
-    listener: str
-    speaker: str | None = None  # None for a solo drill (the passage's speaker is not a participant)
-    kind: str = "pair"  # pair, solo, demo
-    exercise: str = ""
-    exercise_title: str = ""
-    workshop: str | None = None
-    session_uid: str = field(default_factory=new_uid)
-    uid: str = field(default_factory=new_uid)
-    number: int = 1
-    started_at: str = field(default_factory=now)
-    station: str = field(default_factory=socket.gethostname)
-
-
-@dataclass(frozen=True)
-class RoundRow:
-    id: int
-    uid: str
-    listener: str
-    speaker: str | None
-    kind: str
-    exercise: str
-    exercise_title: str
-    workshop: str | None
-    started_at: str
-    status: str
-    scorer_score: int | None
-    override_score: int | None
-    interruptions: int | None
-    encouragers: int | None
-
-    @property
-    def score(self) -> int | None:
-        """What the facilitator sees: their override if they set one."""
-        return self.override_score if self.override_score is not None else self.scorer_score
-
-
-@dataclass(frozen=True)
-class PhaseRecord:
-    name: str
-    started_at: str
-    seconds: float
-    text: str
-    words: list
-    turns: list
-    recording: Path | None
-
-
-@dataclass(frozen=True)
-class Note:
-    text: str
-    created_at: str
-
-
-@dataclass(frozen=True)
-class RoundDetail:
-    row: RoundRow
-    phases: dict[str, PhaseRecord]
-    score: dict | None  # DrillScore.to_dict()
-    confirmations: list[tuple[int, str, bool, bool]]  # index, point, came across, scorer said
-    notes: list[Note]
-    override_reason: str | None
-
-
-@dataclass(frozen=True)
-class Forgotten:
-    participant: str
-    rounds: int
-    files: int
 
 
 class Store:
@@ -124,7 +60,7 @@ class Store:
     def __init__(self, engine: Engine, data_path: Path):
         self.engine = engine
         self.data_path = Path(data_path)
-        self.outbox = self.data_path / OUTBOX
+        self.outbox = Outbox(self.data_path)
         self._migrated = False
         self.problem: str | None = None  # the last write problem, for the status line
 
@@ -150,12 +86,11 @@ class Store:
             self._ensure()
             with self.engine.connect() as conn:
                 return fn(conn)
-        except (OperationalError, DBAPIError) as exc:
-            if isinstance(exc, DBAPIError) and not exc.connection_invalidated and not isinstance(
-                    exc, OperationalError):
+        except DBAPIError as exc:
+            if not unreachable(exc):
                 raise
             raise StoreError(f"The database at {self.describe()} cannot be read "
-                             f"({_reason(exc)}).") from None
+                             f"({reason(exc)}).") from None
 
     def _run(self, op: str, args: dict) -> None:
         self._ensure()
@@ -164,27 +99,20 @@ class Store:
 
     def pending(self) -> int:
         """Writes waiting in the outbox for the database to come back."""
-        if not self.outbox.exists():
-            return 0
-        return sum(1 for line in self.outbox.read_text(encoding="utf-8").splitlines() if line)
+        return len(self.outbox)
 
     def flush(self) -> int:
         """Write what the outbox holds, in order; returns how many were written."""
-        if not self.outbox.exists():
+        items = self.outbox.items()
+        if not items:
             return 0
-        lines = [line for line in self.outbox.read_text(encoding="utf-8").splitlines() if line]
         done = 0
         try:
-            for line in lines:
-                item = json.loads(line)
+            for item in items:
                 self._run(item["op"], item["args"])
                 done += 1
         finally:
-            rest = lines[done:]
-            if rest:
-                self.outbox.write_text("\n".join(rest) + "\n", encoding="utf-8")
-            else:
-                self.outbox.unlink(missing_ok=True)
+            self.outbox.keep(items[done:])
         return done
 
     def _write(self, op: str, **args: Any) -> bool:
@@ -197,17 +125,14 @@ class Store:
                 self._run(op, args)
                 self.problem = None
                 return True
-            except (OperationalError, DBAPIError) as exc:
-                if not isinstance(exc, OperationalError) and not exc.connection_invalidated:
+            except DBAPIError as exc:
+                if not unreachable(exc):
                     raise
                 error = exc
-                log.info("write %s failed (%s); retrying", op, _reason(exc))
-        private_dir(self.data_path)
-        with open(self.outbox, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps({"op": op, "args": args}) + "\n")
-        os.chmod(self.outbox, 0o600)
+                log.info("write %s failed (%s); retrying", op, reason(exc))
+        self.outbox.append(op, args)
         self.problem = (f"The database at {self.describe()} cannot be reached "
-                        f"({_reason(error)}); {self.pending()} change(s) are kept on this "
+                        f"({reason(error)}); {self.pending()} change(s) are kept on this "
                         "computer and will be written when it is back.")
         return False
 
@@ -416,13 +341,6 @@ class Store:
         return self._read(lambda c: list(c.execute(
             select(s.workshops.c.name).order_by(s.workshops.c.name)).scalars()))
 
-    def counts(self) -> dict[str, int]:
-        def read(conn: Connection) -> dict[str, int]:
-            return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
-                    for t in (s.participants, s.workshops, s.sessions, s.rounds, s.phases,
-                              s.scores, s.confirmations, s.notes)}
-        return self._read(read)
-
     # ----- privacy and housekeeping ---------------------------------------------------
 
     def forget(self, participant: str) -> Forgotten:
@@ -465,14 +383,6 @@ class Store:
                 (self.data_path / rel).unlink(missing_ok=True)
                 conn.execute(update(s.phases).where(s.phases.c.id == pid).values(recording=None))
         return len(old)
-
-
-def _reason(exc: Exception | None) -> str:
-    if exc is None:
-        return "unknown error"
-    orig = getattr(exc, "orig", None) or exc
-    text = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
-    return text[:160]
 
 
 def open_store(data_path: Path | None = None, database: str | None = None) -> Store:

@@ -139,15 +139,14 @@ class ReviewScreen(Screen):
 
     @on(DataTable.RowSelected)
     def _open(self, event: DataTable.RowSelected) -> None:
-        if 0 <= event.cursor_row < len(self.shown):
-            self.app.push_screen(RoundDetailScreen(self.shown[event.cursor_row].uid),
-                                 self._reload)
+        self._open_row(event.cursor_row)
 
     def action_open(self) -> None:
-        table = self.query_one(DataTable)
-        if 0 <= table.cursor_row < len(self.shown):
-            self.app.push_screen(RoundDetailScreen(self.shown[table.cursor_row].uid),
-                                 self._reload)
+        self._open_row(self.query_one(DataTable).cursor_row)
+
+    def _open_row(self, index: int) -> None:
+        if 0 <= index < len(self.shown):
+            self.app.push_screen(RoundDetailScreen(self.shown[index].uid), self._reload)
 
     def _reload(self, _changed: bool | None) -> None:
         self.load()
