@@ -13,12 +13,12 @@ import sys
 import time
 from pathlib import Path
 
-from bench import app, asr, exercises, scoring, turns
+from bench import app, asr, exercises, one_mic, scoring, turns
 
 BENCHES = [asr.bench_final_pass, asr.bench_live_lag, asr.bench_process,
            scoring.bench_presence, scoring.bench_round, turns.bench_two_channel,
-           exercises.bench_self_consistency, app.bench_launch, app.bench_results_latency,
-           app.bench_keys, app.bench_memory, app.bench_review]
+           one_mic.bench_one_mic, exercises.bench_self_consistency, app.bench_launch,
+           app.bench_results_latency, app.bench_keys, app.bench_memory, app.bench_review]
 
 
 def main() -> int:
@@ -33,6 +33,9 @@ def main() -> int:
         except Exception as exc:  # noqa: BLE001 - one broken row must not lose the others
             rows.append({"name": f"{bench.__module__}.{bench.__name__}",
                          "skipped": f"failed: {type(exc).__name__}: {exc}"})
+    if not rows:
+        print(f"no benchmark matches {' '.join(only)}", file=sys.stderr)
+        return 2
     width = max(len(r["name"]) for r in rows)
     print(f"\n{'benchmark':<{width}}  {'value':>10}  {'target':<8}  detail")
     for r in rows:
@@ -40,6 +43,10 @@ def main() -> int:
         detail = r.get("detail", r.get("skipped", ""))
         print(f"{r['name']:<{width}}  {value!s:>10}  {r.get('target', ''):<8}  {detail}")
     out = Path(__file__).resolve().parent / "results.json"
+    if only and out.exists():  # a partial run updates its own rows and keeps the rest
+        fresh = {r["name"] for r in rows}
+        kept = [r for r in json.loads(out.read_text()).get("rows", []) if r["name"] not in fresh]
+        rows = kept + rows
     out.write_text(json.dumps({
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),

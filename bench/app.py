@@ -17,15 +17,46 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 
+async def answer_key(app) -> float:
+    """Seconds from a key reaching the app to the screen repainted after its action.
+
+    Pilot.press is not a latency probe: it waits until the whole process has been
+    idle (up to a second at a time), and the app is never idle while models load or
+    speech is transcribed. So the key (tab: move the focus, bound on every screen)
+    goes in the way Pilot sends it, through the driver, and the clock stops when
+    the bound action has run and the next refresh is done: what a person sees."""
+    from textual import events
+
+    loop = asyncio.get_running_loop()
+    painted: asyncio.Future = loop.create_future()
+    original = app.action_focus_next
+
+    def action() -> None:
+        original()
+        app.call_after_refresh(lambda: painted.done() or painted.set_result(
+            time.perf_counter()))
+
+    app.action_focus_next = action
+    event = events.Key("tab", "\t")
+    event.set_sender(app)
+    started = time.perf_counter()
+    app._driver.send_message(event)
+    try:
+        return await asyncio.wait_for(painted, 30) - started
+    finally:
+        app.action_focus_next = original
+
+
 LAUNCH = textwrap.dedent("""
     import asyncio, os, sys, time
     from listen_coach.tui.app import make_app
+    from bench.app import answer_key
     async def main():
         app = make_app(microphone_status=lambda: "mic")
-        async with app.run_test(size=(80, 24)) as pilot:
+        async with app.run_test(size=(80, 24)):
             while type(app.screen).__name__ != "HomeScreen":
                 await asyncio.sleep(0.005)
-            await pilot.press("ctrl+t")  # a key answered: the screen is interactive
+            await answer_key(app)  # a key answered: the screen is interactive
             print(time.time() - float(os.environ["LC_T0"]), flush=True)
             app.exit()
     asyncio.run(main())
@@ -157,9 +188,7 @@ def bench_keys(rows: list[dict]) -> None:
                 await asyncio.sleep(0.05)
             await asyncio.sleep(3)
             for _ in range(30):
-                started = time.perf_counter()
-                await pilot.press("ctrl+t")
-                waits.append(time.perf_counter() - started)
+                waits.append(await answer_key(app))
                 await asyncio.sleep(0.5)
             app.exit()
 
@@ -173,7 +202,8 @@ def bench_keys(rows: list[dict]) -> None:
                 os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
     waits_ms = sorted(w * 1000 for w in waits)
     rows.append({"name": "app.key_response_ms", "value": round(statistics.median(waits_ms), 1),
-                 "target": "< 100", "detail": f"30 keys during live transcription; p90 "
+                 "target": "< 100", "detail": "30 keys during live transcription, key to "
+                 f"repaint; p90 "
                  f"{waits_ms[int(0.9 * len(waits_ms))]:.0f} ms, max {waits_ms[-1]:.0f} ms"})
 
 

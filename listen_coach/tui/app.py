@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
@@ -25,10 +26,12 @@ from listen_coach.drill.machine import Drill, Phase, Timing
 from listen_coach.drill.packs import Library, load_library, settings_dirs
 from listen_coach.drill.runner import DrillRunner, SourceFactory
 from listen_coach.errors import UserError
-from listen_coach.store.repo import Store
 from listen_coach.tui.screens.home import HomeScreen, ResumeScreen
 from listen_coach.tui.screens.mic import MicCheckScreen  # noqa: F401 - re-exported for tests
 from listen_coach.tui.widgets import meter_bar  # noqa: F401 - re-exported for tests
+
+if TYPE_CHECKING:
+    from listen_coach.store.repo import Store
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "exercises" / "demo"
 

@@ -44,6 +44,18 @@ def _with_text(turns: list[Turn], channel: np.ndarray, speaker: str, transcriber
             for i, t in enumerate(turns)]
 
 
+def _words_to_turns(turns: list[Turn], words) -> list[Turn]:
+    """One transcript of the shared microphone: each word goes to the segment its
+    middle falls in (or the nearest one)."""
+    said: dict[int, list[str]] = {i: [] for i in range(len(turns))}
+    for w in words:
+        mid = (w.start + w.end) / 2
+        nearest = min(range(len(turns)),
+                      key=lambda i: max(turns[i].start - mid, mid - turns[i].end, 0.0))
+        said[nearest].append(w.text)
+    return [Turn(t.speaker, t.start, t.end, " ".join(said[i])) for i, t in enumerate(turns)]
+
+
 def analyse_two_channel(stereo: np.ndarray, names: tuple[str, str] = ("A", "B"),
                         transcriber=None) -> TurnsResult:
     """Segments and events for a recording with one partner per channel. With a
@@ -66,3 +78,29 @@ def analyse_two_channel(stereo: np.ndarray, names: tuple[str, str] = ("A", "B"),
             if any(t.speaker == name for t in turns):
                 turns = _with_text(turns, stereo[:, c], name, transcriber)
     return TurnsResult(tuple(turns), tuple(classify_overlaps(turns)), tuple(notes))
+
+
+def analyse_one_mic(mono: np.ndarray, a, b, transcriber=None) -> TurnsResult:
+    """Segments and events for one microphone shared by two enrolled partners
+    (`one_mic.Enrolment`s). Stretches whose voice cannot be told are reported in the
+    notes as uncertain rather than given to either partner."""
+    from listen_coach.turns.one_mic import attribute, infer_events
+
+    mono = np.asarray(mono, np.float32)
+    if mono.ndim == 2:
+        mono = mono.mean(axis=1)
+    att = attribute(mono, a, b)
+    turns = sorted(att.turns, key=lambda t: t.start)
+    if transcriber is not None and turns:
+        turns = _words_to_turns(turns, transcriber.transcribe(mono).words)
+    notes = []
+    unsure = sum(e - s for s, e in att.uncertain)
+    if unsure >= 0.5:
+        notes.append(f"{unsure:.1f} s of speech could not be given to either partner (both "
+                     "talking at once, or two voices too alike there); it is not counted.")
+    other = sum(e - s for s, e in att.unknown)
+    if other >= 2.0:
+        notes.append(f"{other:.1f} s of speech sounds like neither enrolled partner: someone "
+                     "else may be talking, or the enrolments were recorded elsewhere. That "
+                     "speech is left out of the counts.")
+    return TurnsResult(tuple(turns), tuple(infer_events(att)), tuple(notes))

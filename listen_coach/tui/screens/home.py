@@ -10,7 +10,7 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Header, Static
 
-from listen_coach.store.repo import RoundRow
+from listen_coach.store.records import RoundRow
 
 
 class HomeScreen(Screen):

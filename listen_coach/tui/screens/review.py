@@ -12,7 +12,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sparkline, Static
 
 from listen_coach.errors import UserError
-from listen_coach.store.repo import RoundRow
+from listen_coach.store.records import RoundRow
 from listen_coach.tui.screens.results import results_text
 
 COLUMNS = ("Date", "Participant", "Partner", "Exercise", "Score", "Interruptions")
