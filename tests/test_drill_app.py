@@ -224,3 +224,66 @@ def test_two_channel_events_need_two_channels():
     from listen_coach.drill.capture import final_events
 
     assert final_events(silence[:, 0], ("A", "B")) == ([], [])
+
+
+@pytest.fixture(scope="module")
+def one_mic_files(tmp_path_factory) -> dict[str, Path]:
+    """The demo round mixed down to one microphone, and each partner's enrolment:
+    Sam in the demo's Piper voice, Alex in its espeak-ng voice, saying sentences
+    the round never uses; plus a silent take, as a muted microphone gives."""
+    from bench.conversations import ENROL_LINES, enrolment_clip
+
+    folder = tmp_path_factory.mktemp("one-mic")
+    files = {"silent": folder / "silent.wav", "sam": folder / "sam.wav"}
+    sf.write(files["silent"], np.zeros(16000 * 6, np.float32), 16000)
+    sf.write(files["sam"], enrolment_clip("A"), 16000)
+    files["alex"] = espeak(ENROL_LINES["B"], folder / "alex.wav", voice="en-us+m3")
+    for phase in ("speak", "summary"):
+        files[phase] = folder / f"{phase}.wav"
+        sf.write(files[phase], load_audio(DEMO_DIR / f"{phase}.ogg", stereo=True)
+                 .samples.mean(axis=1), 16000)
+    return files
+
+
+def test_one_microphone_drill_with_voice_enrolment(transcriber, one_mic_files, tmp_path):
+    store = open_store(tmp_path / "data", database="")
+    enrolments = iter(["silent", "sam", "alex"])
+
+    def factory(phase, channels, recorder):
+        assert channels == 1
+        name = next(enrolments) if phase == "enrol" else phase
+        return FileSource(one_mic_files[name], realtime=False, recorder=recorder)
+
+    app = make_app(load_settings(), transcriber, factory, store_factory=lambda: store,
+                   microphone_status=lambda: NO_MIC)
+
+    async def run():
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("p", *"Sam", "enter", *"Alex")
+            assert app.screen.query_one("#mode").value == "one"
+            assert "Not enrolled" in str(app.screen.query_one("#voices-status").render())
+            await pilot.press("f3")
+            assert screen_name(app) == "EnrolScreen"
+            status = lambda: str(app.screen.query_one("#enrol-status").render())  # noqa: E731
+            await pilot.press("space")  # a silent take is re-asked, with the reason
+            await wait_for(lambda: "Again, please" in status())
+            assert "no speech" in status() and "Sam" in status()
+            await pilot.press("space")
+            await wait_for(lambda: "Sam's voice is learnt" in status())
+            await pilot.press("space")
+            await wait_for(lambda: screen_name(app) == "PairSetupScreen")
+            assert "Sam and Alex enrolled" in str(app.screen.query_one("#voices-status").render())
+            await pilot.press("ctrl+s")
+            await wait_for(lambda: screen_name(app) == "ConfirmScreen")
+            await wait_for(lambda: app.screen.score is not None)
+            await pilot.press("enter")
+            await wait_for(lambda: screen_name(app) == "ResultsScreen")
+            report = str(app.screen.query_one("#report").render())
+            assert "While they spoke" in report and "interruptions 1" in report
+
+    asyncio.run(run())
+    row = store.rounds(status=None)[0]  # the app stopped at round 1's results
+    assert row.interruptions == 1
+    cut_in = [e for e in store.round_detail(row.uid).phases["speak"].turns
+              if e["kind"] == "interruption"]
+    assert cut_in[0]["speaker"] == "Alex" and abs(cut_in[0]["start"] - 27.0) < 1.0

@@ -101,6 +101,15 @@ def test_pair_setup(snap_compare, app):
     assert snap_compare(app, terminal_size=SIZE, run_before=before)
 
 
+def test_voice_enrolment(snap_compare, app):
+    async def before(pilot):
+        await _home_ready(pilot)
+        await pilot.press("p", *"Sam", "enter", *"Alex", "f3")
+        await _settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=before)
+
+
 def test_solo_setup(snap_compare, app):
     async def before(pilot):
         await _home_ready(pilot)

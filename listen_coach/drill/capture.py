@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -18,6 +19,9 @@ from listen_coach.asr.engine import SAMPLE_RATE
 from listen_coach.asr.types import Caption
 from listen_coach.audio.sources import AudioSource
 from listen_coach.errors import UserError
+
+if TYPE_CHECKING:
+    from listen_coach.turns.one_mic import Enrolment
 
 #: How often the live interruption cue re-reads the recent audio, and how much of
 #: it: an interruption is settled once it has lasted past the backchannel limit
@@ -47,12 +51,14 @@ class PhaseCapture:
     """Capture one phase from `source`.
 
     `caption_channel` picks the channel whose words are captioned (None: mono).
-    With two channels and `names` (left, right), `on_event` gets each overlap event
-    (a dict like the store keeps) once it is settled.
+    With two channels and `names` (left, right), or one channel and both partners'
+    enrolled `voices`, `on_event` gets each overlap event (a dict like the store
+    keeps) once it is settled.
     """
 
     def __init__(self, source: AudioSource, transcriber, caption_channel: int | None = None,
                  names: tuple[str, str] | None = None,
+                 voices: tuple[Enrolment, Enrolment] | None = None,
                  on_caption: Callable[[Caption], None] | None = None,
                  on_level: Callable[[list[float]], None] | None = None,
                  on_event: Callable[[dict], None] | None = None,
@@ -61,6 +67,7 @@ class PhaseCapture:
         self.transcriber = transcriber
         self.caption_channel = caption_channel
         self.names = names
+        self.voices = voices
         self.on_caption = on_caption
         self.on_level = on_level
         self.on_event = on_event
@@ -92,7 +99,8 @@ class PhaseCapture:
                           else block[:, self.caption_channel])
                 if self.on_level is not None:
                     self.on_level(self.source.levels)
-                if self.names and block.ndim == 2 and time.monotonic() >= next_cue:
+                if self.names and (block.ndim == 2 or self.voices) and \
+                        time.monotonic() >= next_cue:
                     next_cue = time.monotonic() + CUE_EVERY_S
                     self._cue(blocks, frames)
         except UserError as exc:
@@ -120,7 +128,14 @@ class PhaseCapture:
         offset = (frames - len(window)) / SAMPLE_RATE
         end = frames / SAMPLE_RATE
         assert self.names is not None
-        for ev in classify_overlaps(two_channel_turns(window, self.names)):
+        if window.ndim == 2:
+            found = classify_overlaps(two_channel_turns(window, self.names))
+        else:
+            from listen_coach.turns.one_mic import attribute, infer_events
+
+            assert self.voices is not None
+            found = infer_events(attribute(window, *self.voices))
+        for ev in found:
             start = ev.start + offset
             if ev.end + offset > end - CUE_SETTLE_S:
                 continue  # may still grow into an interruption
@@ -133,14 +148,21 @@ class PhaseCapture:
                 self.on_event(event)
 
 
-def final_events(audio: np.ndarray, names: tuple[str, str]) -> tuple[list[dict], list[str]]:
-    """The authoritative overlap events of a whole two-channel phase, and notes."""
-    from listen_coach.turns.pipeline import analyse_two_channel
+def final_events(audio: np.ndarray, names: tuple[str, str],
+                 voices: tuple[Enrolment, Enrolment] | None = None
+                 ) -> tuple[list[dict], list[str]]:
+    """The authoritative overlap events of a whole phase, and notes: from two
+    channels, or from one with both voices enrolled."""
+    from listen_coach.turns.pipeline import analyse_one_mic, analyse_two_channel
 
-    if audio.ndim != 2 or len(audio) < SAMPLE_RATE:
+    if len(audio) < SAMPLE_RATE or (audio.ndim != 2 and voices is None):
         return [], []
     try:
-        result = analyse_two_channel(audio, names)
+        if audio.ndim == 2:
+            result = analyse_two_channel(audio, names)
+        else:
+            assert voices is not None
+            result = analyse_one_mic(audio, *voices)
     except UserError as exc:
         return [], [str(exc)]
     return [asdict(e) for e in result.events], list(result.notes)

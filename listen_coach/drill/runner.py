@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from listen_coach.asr.types import Caption
 from listen_coach.audio.recorder import TakeRecorder
@@ -18,6 +18,9 @@ from listen_coach.audio.sources import AudioSource
 from listen_coach.drill.capture import PhaseCapture, PhaseTake, final_events
 from listen_coach.drill.machine import Drill, Phase
 from listen_coach.drill.packs import Card, Passage
+
+if TYPE_CHECKING:
+    from listen_coach.turns.one_mic import Enrolment
 
 
 class SourceFactory(Protocol):
@@ -34,15 +37,18 @@ class Callbacks:
 
 class DrillRunner:
     """Drive one drill. `two_channel`: each partner on their own channel, partners[0]
-    on the left; otherwise one microphone (no interruption counting)."""
+    on the left. Otherwise one microphone: with both partners' `voices` enrolled
+    (turns/one_mic.py) interruptions are still counted, without them they are not."""
 
     def __init__(self, drill: Drill, transcriber, source_factory: SourceFactory,
                  two_channel: bool = False, card: Card | None = None,
-                 passage: Passage | None = None, rate: str = "normal"):
+                 passage: Passage | None = None, rate: str = "normal",
+                 voices: tuple[Enrolment, Enrolment] | None = None):
         self.drill = drill
         self.transcriber = transcriber
         self.source_factory = source_factory
         self.two_channel = two_channel and not drill.solo
+        self.voices = voices if not self.two_channel and not drill.solo else None
         self.card = card
         self.passage = passage
         self.rate = rate
@@ -50,6 +56,12 @@ class DrillRunner:
         self._final_thread: threading.Thread | None = None
 
     # ----- helpers -----------------------------------------------------------------
+
+    @property
+    def counts_turns(self) -> bool:
+        """Whether interruptions and encouragers are counted: one channel per partner,
+        or one microphone with both voices enrolled."""
+        return self.two_channel or self.voices is not None
 
     @property
     def names(self) -> tuple[str, str]:
@@ -80,9 +92,10 @@ class DrillRunner:
         who = r.speaker if phase == Phase.SPEAK else r.listener
         recorder = self._recorder(phase.value)
         source = self.source_factory(phase.value, 2 if self.two_channel else 1, recorder)
+        counting = self.counts_turns and phase == Phase.SPEAK
         capture = PhaseCapture(
             source, self.transcriber, caption_channel=self._channel_of(who),
-            names=self.names if self.two_channel and phase == Phase.SPEAK else None,
+            names=self.names if counting else None, voices=self.voices,
             on_caption=cb.on_caption, on_level=cb.on_level, on_event=cb.on_event,
             recording=recorder.path if recorder else None)
         take = capture.run(should_stop, max_seconds)
@@ -90,8 +103,8 @@ class DrillRunner:
             self.notes.append(take.error)
         if phase == Phase.SPEAK:
             events: list[dict] = []
-            if self.two_channel:
-                events, notes = final_events(take.audio, self.names)
+            if self.counts_turns:
+                events, notes = final_events(take.audio, self.names, self.voices)
                 self.notes += notes
             drill.end_speak(take.text, events, recording=take.recording,
                             words=_words(take.caption))
@@ -148,7 +161,7 @@ class DrillRunner:
             result = score_passage(self.passage, r.summary_text)
         else:
             mine = [e for e in r.turns if e.get("speaker") == r.listener]
-            measured = self.two_channel
+            measured = self.counts_turns
             result = score_round(
                 r.speak_text, r.summary_text, speaker_name=r.speaker or None,
                 interruptions=sum(e["kind"] == "interruption" for e in mine) if measured else None,

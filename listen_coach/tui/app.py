@@ -154,12 +154,13 @@ class ListenCoachApp(App):
     # ----- drills ---------------------------------------------------------------------
 
     def start_pair(self, partners: tuple[str, str], card_id: str, timing: Timing,
-                   two_channel: bool = False, workshop: str | None = None) -> None:
+                   two_channel: bool = False, workshop: str | None = None,
+                   voices: tuple | None = None) -> None:
         card = self.library.card(card_id)
         drill = Drill("pair", partners, card_id, card.title if card else card_id, timing,
                       store=self._store_or_none(), workshop=workshop, clock=self.clock)
         self._run(DrillRunner(drill, self.transcriber, self.source_factory, two_channel,
-                              card=card))
+                              card=card, voices=voices))
 
     def start_solo(self, name: str, passage_id: str, rate: str, timing: Timing) -> None:
         passage = self.library.passage(passage_id)

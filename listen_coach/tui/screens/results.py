@@ -102,7 +102,7 @@ class ResultsScreen(Screen):
         yield Header(show_clock=False)
         with VerticalScroll(id="results"):
             yield Static(results_text(
-                r.score, r.listener, r.speaker, r.turns if self.runner.two_channel else None,
+                r.score, r.listener, r.speaker, r.turns if self.runner.counts_turns else None,
                 drill.timing.speak_seconds, r.confirmed, r.summary_text), id="report")
             if not r.saved and drill.store is not None and drill.store.problem:
                 yield Static(f"[b]{escape(drill.store.problem)}[/b]", classes="error")

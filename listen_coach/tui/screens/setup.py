@@ -19,7 +19,14 @@ ONE_MIC, TWO_CHANNELS = "one", "two"
 class PairSetupScreen(Screen):
     BINDINGS = [Binding("escape", "app.pop_screen", "Back"),
                 Binding("ctrl+s", "start", "Start"),
-                Binding("f2", "mic_check", "Mic check")]
+                Binding("f2", "mic_check", "Mic check"),
+                Binding("f3", "enrol", "Voices")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        #: Both partners' enrolled voices (one microphone), for the names they were
+        #: recorded under.
+        self.voices: tuple | None = None
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -45,6 +52,10 @@ class PairSetupScreen(Screen):
                 yield Select([("One microphone for both", ONE_MIC),
                               ("One channel each (stereo, or two microphones)", TWO_CHANNELS)],
                              value=TWO_CHANNELS if two else ONE_MIC, id="mode", allow_blank=False)
+            with Horizontal(classes="row", id="voices-row"):
+                yield Label("Voices", classes="label")
+                yield Button("Enrol voices (F3)", id="enrol")
+                yield Static("", id="voices-status")
             with Horizontal(classes="row"):
                 yield Label("Speaking", classes="label")
                 yield Select([(f"{s // 60}:{s % 60:02d} min", s) for s in SPEAK_CHOICES],
@@ -69,12 +80,56 @@ class PairSetupScreen(Screen):
 
     @on(Select.Changed, "#mode")
     def _mode_note(self, _event: object = None) -> None:
-        mode = self.query_one("#mode", Select).value
-        note = ("Each partner's voice comes from their own channel (left: speaker first), so "
-                "interruptions and encouragers are counted." if mode == TWO_CHANNELS else
-                "With one microphone the transcript and score work fully; interruptions are "
-                "counted only with one channel per partner.")
+        one_mic = self.query_one("#mode", Select).value == ONE_MIC
+        note = ("With one microphone, enrol both voices (F3) and interruptions are counted "
+                "by voice; without it the transcript and score still work, uncounted."
+                if one_mic else
+                "Each partner's voice comes from their own channel (left: speaker first), so "
+                "interruptions and encouragers are counted.")
         self.query_one("#mode-note", Static).update(note)
+        self.query_one("#voices-row").display = one_mic
+        self._voices_status()
+
+    def _names(self) -> tuple[str, str]:
+        return (self.query_one("#name-a", Input).value.strip(),
+                self.query_one("#name-b", Input).value.strip())
+
+    def _enrolled(self) -> tuple | None:
+        """The enrolments, if they are still for the names in the form."""
+        if self.voices and tuple(v.name for v in self.voices) == self._names():
+            return self.voices
+        return None
+
+    def _voices_status(self) -> None:
+        voices = self._enrolled()
+        self.query_one("#voices-status", Static).update(
+            f"✔ {voices[0].name} and {voices[1].name} enrolled" if voices else
+            "Not enrolled: interruptions will not be counted.")
+
+    @on(Input.Changed, "#name-a, #name-b")
+    def _names_changed(self, _event: object) -> None:
+        self._voices_status()
+
+    def action_enrol(self) -> None:
+        from listen_coach.tui.screens.enrol import EnrolScreen
+
+        if self.query_one("#mode", Select).value != ONE_MIC:
+            return
+        a, b = self._names()
+        error = ("Enter both partners' names first: each voice is enrolled under its name."
+                 if not a or not b else
+                 "The two partners need different names." if a.casefold() == b.casefold()
+                 else "")
+        self.query_one("#error", Static).update(error)
+        if error:
+            return
+
+        def done(voices: tuple | None) -> None:
+            if voices is not None:
+                self.voices = voices
+            self._voices_status()
+
+        self.app.push_screen(EnrolScreen((a, b)), done)
 
     @on(Input.Submitted)
     def _next_field(self, event: Input.Submitted) -> None:
@@ -88,6 +143,8 @@ class PairSetupScreen(Screen):
             self.action_start()
         elif event.button.id == "mic":
             self.action_mic_check()
+        elif event.button.id == "enrol":
+            self.action_enrol()
         elif event.button.id == "back":
             self.app.pop_screen()
 
@@ -109,10 +166,11 @@ class PairSetupScreen(Screen):
             return
         timing = Timing(int(self.query_one("#speak", Select).value),  # type: ignore[arg-type]
                         int(self.query_one("#summary", Select).value))  # type: ignore[arg-type]
+        two_channel = self.query_one("#mode", Select).value == TWO_CHANNELS
         self.app.start_pair(  # type: ignore[attr-defined]
-            (a, b), str(card_id), timing,
-            two_channel=self.query_one("#mode", Select).value == TWO_CHANNELS,
-            workshop=self.query_one("#workshop", Input).value.strip() or None)
+            (a, b), str(card_id), timing, two_channel=two_channel,
+            workshop=self.query_one("#workshop", Input).value.strip() or None,
+            voices=None if two_channel else self._enrolled())
 
 
 class SoloSetupScreen(Screen):

@@ -1,0 +1,62 @@
+"""Voice enrolment for a one-microphone pair drill: each partner talks for a few
+seconds, and the drill can then tell their voices apart (turns/one_mic.py).
+
+UI-free: the setup screen runs `record_voice` in a thread worker and shows the
+level; `enrol_pair` turns both clips into enrolments or says, in one sentence,
+what to redo (silence, too little speech, two voices too alike).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from listen_coach.audio.sources import AudioSource
+from listen_coach.errors import UserError
+from listen_coach.turns.one_mic import Enrolment, check_pair, enroll
+
+#: How long each partner talks. Enrolment needs 2 s of speech at the least
+#: (one_mic.MIN_ENROL_SPEECH); six seconds of talking leaves room for pauses.
+ENROL_SECONDS = 6.0
+#: What each partner is asked to say: any natural sentence works; this one is long
+#: enough to fill the time at an easy pace.
+PROMPT = ("Say, in your own voice: “Hello, my name is … and today I would like to "
+          "practise listening, and really hearing what my partner says.”")
+
+
+def record_voice(source: AudioSource, seconds: float = ENROL_SECONDS,
+                 should_stop: Callable[[], bool] = lambda: False,
+                 on_level: Callable[[float], None] | None = None) -> np.ndarray:
+    """Up to `seconds` of mono audio from `source` (it is started and stopped here)."""
+    blocks: list[np.ndarray] = []
+    have = 0
+    source.start()
+    try:
+        while have < seconds * 16_000 and not should_stop():
+            block = source.read(timeout=0.1)
+            if block is None:
+                break
+            if not block.size:
+                continue
+            block = block.mean(axis=1) if block.ndim == 2 else block
+            blocks.append(block.astype(np.float32))
+            have += len(block)
+            if on_level is not None:
+                on_level(max(source.levels))
+    finally:
+        source.stop()
+    return np.concatenate(blocks) if blocks else np.zeros(0, np.float32)
+
+
+def enrol_one(name: str, clip: np.ndarray) -> Enrolment:
+    """One partner's voice, or UserError saying what was wrong with the clip."""
+    return enroll(name, clip)
+
+
+def enrol_pair(first: Enrolment, second: Enrolment) -> tuple[Enrolment, Enrolment]:
+    """Both voices, checked to be told apart (UserError when they sound the same)."""
+    if first.name.casefold() == second.name.casefold():
+        raise UserError("The two partners need different names.")
+    check_pair(first, second)
+    return first, second

@@ -1,0 +1,93 @@
+"""Voice enrolment for one microphone: each partner talks for six seconds so the
+drill can tell their voices apart and count interruptions."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from listen_coach.drill.voices import ENROL_SECONDS, PROMPT, enrol_one, enrol_pair, record_voice
+from listen_coach.errors import UserError
+from listen_coach.tui.widgets import meter_bar
+
+
+class EnrolScreen(ModalScreen):
+    """Record each partner in turn; dismissed with both enrolments, or None."""
+
+    BINDINGS = [Binding("space", "record", "Record"), Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, names: tuple[str, str]):
+        super().__init__()
+        self.names = names
+        self.voices: list = []
+        self.recording = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="enrol-box"):
+            yield Static("[b]Voices[/b]: one microphone hears you both, so it learns each "
+                         "voice first. Nothing leaves this machine.", id="enrol-title")
+            yield Static("", id="enrol-who")
+            yield Static(PROMPT, id="enrol-prompt")
+            yield Static(meter_bar(-100.0), id="enrol-meter")
+            yield Static("", id="enrol-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._ask()
+
+    def _ask(self, status: str = "") -> None:
+        name = self.names[len(self.voices)]
+        self.query_one("#enrol-who", Static).update(
+            f"[b]{name}[/b]: press space, then talk for {ENROL_SECONDS:g} seconds.")
+        self.query_one("#enrol-status", Static).update(status)
+
+    def action_record(self) -> None:
+        if self.recording:
+            return
+        self.recording = True
+        name = self.names[len(self.voices)]
+        self.query_one("#enrol-who", Static).update(f"[b]{name}[/b]: talk now…")
+        self.query_one("#enrol-status", Static).update("Recording…")
+        self._record(name)
+
+    @work(thread=True, exclusive=True, group="enrol")
+    def _record(self, name: str) -> None:
+        app = self.app
+        try:
+            source = app.source_factory("enrol", 1, None)  # type: ignore[attr-defined]
+            clip = record_voice(source, on_level=lambda db: app.call_from_thread(
+                self._level, db))
+            voice = enrol_one(name, clip)
+        except UserError as exc:
+            app.call_from_thread(self._failed, str(exc))
+            return
+        app.call_from_thread(self._enrolled, voice)
+
+    def _level(self, db: float) -> None:
+        self.query_one("#enrol-meter", Static).update(meter_bar(db))
+
+    def _failed(self, reason: str) -> None:
+        self.recording = False
+        self._ask(f"[b]Again, please.[/b] {reason}")
+
+    def _enrolled(self, voice) -> None:
+        self.recording = False
+        self.voices.append(voice)
+        if len(self.voices) < 2:
+            self._ask(f"✔ {voice.name}'s voice is learnt ({voice.speech_seconds:.1f} s of "
+                      "speech).")
+            return
+        try:
+            pair = enrol_pair(*self.voices)
+        except UserError as exc:
+            self.voices.clear()
+            self._ask(f"[b]Both again, please.[/b] {exc}")
+            return
+        self.dismiss(pair)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
