@@ -127,7 +127,7 @@ def _speech(seconds: float) -> np.ndarray:
 
 def bench_results_latency(rows: list[dict]) -> None:
     """2 min of speaking, a 45 s summary in real time; from the summary's end to a
-    scored round (the confirm screen's points, then the results)."""
+    scored round (the confirm screen's points, then the results). Median of 3."""
     import soundfile as sf
 
     from listen_coach.asr.transcriber import Transcriber
@@ -141,12 +141,13 @@ def bench_results_latency(rows: list[dict]) -> None:
     transcriber.load()
     # The app warms the scorer up while the home screen is open; so does this.
     score_round("I stayed late three nights.", "You stayed late three nights?")
+    latencies = []
     with tempfile.TemporaryDirectory() as tmp:
         speak, summary = Path(tmp) / "speak.wav", Path(tmp) / "summary.wav"
         sf.write(speak, _speech(120), 16000)
         passages = _speech(200)
         sf.write(summary, passages[-45 * 16000:], 16000)  # 45 s of other speech
-        ended = {}
+        ended: dict[str, float] = {}
 
         class Timed(FileSource):
             def _run(self):
@@ -158,15 +159,24 @@ def bench_results_latency(rows: list[dict]) -> None:
                 return FileSource(speak, realtime=False)
             return Timed(summary, realtime=True)
 
-        drill = Drill("pair", ("Sam", "Alex"), "bench", "bench", Timing(180, 90))
-        runner = DrillRunner(drill, transcriber, factory)
-        runner.capture(lambda: False)
-        runner.capture(lambda: False)
-        runner.score()
-        latency = time.monotonic() - ended["at"]
-    rows.append({"name": "app.results_after_summary_s", "value": round(latency, 2),
-                 "target": "< 1.5", "detail": "120 s speaking, 45 s summary in real time: "
-                 "live caption flush + waiting for the speaker's final pass + scoring"})
+        for _ in range(3):
+
+            drill = Drill("pair", ("Sam", "Alex"), "bench", "bench", Timing(180, 90))
+            runner = DrillRunner(drill, transcriber, factory)
+            runner.capture(lambda: False)
+            runner.capture(lambda: False)
+            runner.score()
+            latencies.append(time.monotonic() - ended["at"])
+            from listen_coach.scoring import lexical, nlp, report
+
+            nlp.clear_cache()  # the next round starts cold, as a new round would
+            lexical.analyse.cache_clear()
+            report._extracted.cache_clear()
+    rows.append({"name": "app.results_after_summary_s",
+                 "value": round(statistics.median(latencies), 2), "target": "< 1.5",
+                 "detail": "120 s speaking, 45 s summary in real time: live caption flush + "
+                 "the speaker's final pass + scoring; median of 3 "
+                 f"(max {max(latencies):.2f})"})
 
 
 def bench_keys(rows: list[dict]) -> None:

@@ -10,13 +10,22 @@ CORE = ["listen_coach.audio", "listen_coach.audio.sources", "listen_coach.asr",
         "listen_coach.models", "listen_coach.cli", "listen_coach.scoring",
         "listen_coach.scoring.report", "listen_coach.scoring.presence", "listen_coach.turns",
         "listen_coach.drill.machine", "listen_coach.drill.runner", "listen_coach.drill.packs",
-        "listen_coach.store", "listen_coach.store.export", "listen_coach.store.report"]
+        "listen_coach.drill.voices", "listen_coach.turns.one_mic", "listen_coach.store",
+        "listen_coach.store.export", "listen_coach.store.report"]
 
 
 @pytest.mark.parametrize("module", CORE)
 def test_core_module_does_not_import_textual(module):
     code = f"import sys, {module}; assert 'textual' not in sys.modules, 'textual imported'"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_app_starts_without_the_database_layer():
+    """SQLAlchemy takes half a second to import; the home screen must not wait for it
+    (the store opens in a worker once the screen is up)."""
+    code = "import sys, listen_coach.tui.app; print('sqlalchemy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    assert out.stdout.strip() == "False"
 
 
 def test_help_does_not_load_heavy_libraries():

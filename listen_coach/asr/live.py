@@ -118,6 +118,10 @@ class LiveCaptioner:
             self.error = exc
 
     def _update(self, final: bool) -> None:
+        if final and self._since_cut:
+            # The last decode: only what is not yet committed, so the summary's
+            # results wait for a decode of a second or two of audio, not of eight.
+            self._cut(int(self._since_cut[-1].end * SAMPLE_RATE))
         with self._lock:
             audio, offset = self._audio, self._offset
         start_s = offset / SAMPLE_RATE

@@ -125,8 +125,9 @@ class DrillRunner:
                 transcript = self.transcriber.transcribe(audio) if len(audio) else None
             except Exception as exc:  # noqa: BLE001 - the live caption is a fine fallback
                 self.notes.append(f"The final transcript failed ({exc}); live captions used.")
-                return
+                transcript = None
             if transcript is None or not transcript.text.strip():
+                self._prepare(r.speak_text)
                 return
             r.speak_text = transcript.text
             if self.drill.store is not None:
@@ -135,9 +136,20 @@ class DrillRunner:
                     recording=take.recording,
                     words=[[w.text, round(w.start, 2), round(w.end, 2)]
                            for w in transcript.words])
+            self._prepare(transcript.text)
 
         self._final_thread = threading.Thread(target=run, name="final-transcript", daemon=True)
         self._final_thread.start()
+
+    @staticmethod
+    def _prepare(text: str) -> None:
+        """The speaker's half of the scoring, while the listener summarises."""
+        from listen_coach.scoring.report import prepare_speaker
+
+        try:
+            prepare_speaker(text)
+        except Exception:  # noqa: BLE001 - scoring redoes it and reports any real fault
+            pass
 
     def listened(self) -> None:
         """Solo drill: the passage has been played (or read); the summary starts."""

@@ -24,13 +24,18 @@ from listen_coach.scoring.questions import find_questions
 #: Sentences per window of the speaker's transcript, and windows scored per
 #: statement (the closest by word overlap): keeps a 10,000-word transcript cheap.
 WINDOW_SENTENCES = 3
-CANDIDATES = 3
+CANDIDATES = 2
 #: Listener framing stripped before checking ("So what I'm hearing is ...").
 _FRAMING = re.compile(
     r"^(so,? )?(it sounds like|sounds like|what i('m| am) hearing is|what i heard (is|was)|"
     r"if i understood (you )?(right|correctly),?|you('re| are) saying( that)?|you said( that)?|"
     r"i heard( that)?|it seems like|correct me if i'm wrong,? but|let me check,?)\s*",
     re.I)
+#: A statement whose closest window already holds this share of its content words
+#: cannot be *invented* (the rule below needs recall under it), so the model is not
+#: asked about it: its closest window is the support checked for a changed number,
+#: name or negation. Most of a good summary is decided this way, for free.
+SUPPORTED_RECALL = 0.5
 #: Statements this short are acknowledgements ("I see.", "That's hard."), not claims.
 MIN_CLAIM_WORDS = 3
 
@@ -40,7 +45,8 @@ class Issue:
     kind: str  # "invented", "negation", "number" or "name"
     summary_text: str
     speaker_text: str | None  # the closest thing the speaker said, when there is one
-    support: float  # presence probability of the best support
+    #: Presence probability of the best support; None when the words alone decided.
+    support: float | None
 
 
 def claims(summary: str) -> list[str]:
@@ -52,8 +58,11 @@ def claims(summary: str) -> list[str]:
         text = sent.text.strip()
         if not text or text in questions or text.endswith("?"):
             continue
-        text = _FRAMING.sub("", text).strip()
-        for clause in clauses(next(iter(parse(text).sents))) if text else []:
+        unframed = _FRAMING.sub("", text).strip()
+        # The sentence as parsed with its summary, unless framing was cut off it.
+        sentence = sent if unframed == text else (
+            next(iter(parse(unframed).sents)) if unframed else None)
+        for clause in clauses(sentence) if sentence is not None else []:
             claim = render(clause, {})
             words = [t for t in clause if not (t.is_punct or t.is_space)]
             if len(words) >= MIN_CLAIM_WORDS and any(not t.is_stop for t in words):
@@ -82,35 +91,44 @@ def check(speaker: str, summary: str) -> list[Issue]:
     combiner = model.combiner
     assert combiner is not None
     lexical.prime(statements)
-    # The closest windows of every statement, scored by the model in one batch.
+    # The closest windows of every statement; the model scores, in one batch, those
+    # of the statements the words alone cannot clear.
     candidates = []
     for statement in statements:
         said = lexical.analyse(statement)
         scored = sorted(((lexical.overlap_of(said, w), w) for w in spans),
                         key=lambda pair: -pair[0].recall)[:CANDIDATES]
         candidates.append(scored)
-    pairs = [(st, w.text) for st, cands in zip(statements, candidates, strict=True)
-             for _, w in cands]
+    # A statement sharing no content word with any window has no closest windows
+    # (the first few would be scored, at random): it is invented, by the words alone.
+    unclear = [i for i, cands in enumerate(candidates)
+               if 0 < cands[0][0].recall < SUPPORTED_RECALL]
+    pairs = [(statements[i], w.text) for i in unclear for _, w in candidates[i]]
     logits = iter(model.pair_logits(pairs))
     issues = []
-    for statement, cands in zip(statements, candidates, strict=True):
-        best_prob, best_ov, best_span = -1.0, cands[0][0], cands[0][1]
-        for ov, span in cands:
-            x = np.array([[next(logits), *lexical.features(ov)]])
-            prob = float(combiner.probability(x)[0])
-            if prob > best_prob:
-                best_prob, best_ov, best_span = prob, ov, span
+    for i, (statement, cands) in enumerate(zip(statements, candidates, strict=True)):
+        best_prob: float | None = None
+        best_ov, best_span = cands[0]
+        if i in unclear:
+            best_prob = -1.0
+            for ov, span in cands:
+                x = np.array([[next(logits), *lexical.features(ov)]])
+                prob = float(combiner.probability(x)[0])
+                if prob > best_prob:
+                    best_prob, best_ov, best_span = prob, ov, span
+        support = None if best_prob is None else round(best_prob, 4)
         conflict = "negation" if best_ov.negation_conflict else (
             "number" if best_ov.numbers_conflict else None)
         if conflict is None and best_ov.entities_missing >= 0.99 and best_ov.recall >= 0.4:
             conflict = "name"
         if conflict and best_ov.recall >= 0.4:
             issues.append(Issue(conflict, statement, _closest_sentence(best_span, statement),
-                                round(best_prob, 4)))
-        elif best_prob < combiner.threshold and best_ov.recall < 0.5:
+                                support))
+        elif best_ov.recall == 0 or (best_prob is not None and best_prob < combiner.threshold
+                                     and best_ov.recall < 0.5):
             issues.append(Issue("invented", statement,
                                 _closest_sentence(best_span, statement)
-                                if best_ov.recall > 0.2 else None, round(best_prob, 4)))
+                                if best_ov.recall > 0.2 else None, support))
     return issues
 
 

@@ -40,7 +40,7 @@ def nlp() -> Language:
     if _nlp is None:
         with _lock:
             if _nlp is None:
-                import spacy
+                spacy = _import_spacy()
 
                 from listen_coach.errors import ModelError
 
@@ -51,6 +51,26 @@ def nlp() -> Language:
                         f"The spaCy model {SPACY_MODEL} is not installed; run `make setup`."
                     ) from None
     return _nlp
+
+
+def _import_spacy():
+    """spaCy, without torch. Its backend (thinc) imports torch whenever it is
+    installed, as it is for `make train-scorer`: some 300 MB and a second of CPU for
+    nothing, since the small English pipeline runs on numpy. Unless something in the
+    process already uses torch, it is hidden while spaCy loads; a later `import
+    torch` works as usual."""
+    import sys
+
+    if "torch" in sys.modules:
+        import spacy
+
+        return spacy
+    sys.modules["torch"] = None  # import torch -> ImportError
+    try:
+        import spacy
+    finally:
+        del sys.modules["torch"]
+    return spacy
 
 
 _parsed: dict[str, Doc] = {}

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
+from functools import lru_cache
 
 from listen_coach.scoring import faithfulness as faith
 from listen_coach.scoring.coverage import PointMatch, match_points
@@ -119,11 +120,43 @@ def _question_score(q: QuestionResult | None) -> float:
 
 
 def _looks_english(text: str) -> bool:
+    """English text is full of stop words ("the", "and", "was"); another language's
+    is not. spaCy's list, looked up directly: no parse needed."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
     words = re.findall(r"[^\W\d_]+", text.lower())
     if len(words) < 5:
         return True
-    stop = sum(1 for t in parse(" ".join(words[:200])) if t.is_stop)
+    stop = sum(1 for w in words[:200] if w in STOP_WORDS)
     return stop / min(len(words), 200) >= 0.15
+
+
+def _speaker_text(speaker: str) -> tuple[str, list[str]]:
+    """The speaker's transcript as every scorer reads it, and a note if it was cut."""
+    speaker = clean(speaker)  # one cleaned text, parsed once, for every scorer below
+    words = speaker.split()
+    if len(words) > MAX_SPEAKER_WORDS:
+        return " ".join(words[:MAX_SPEAKER_WORDS]), [
+            f"The speaker's transcript is {len(words):,} words; the first "
+            f"{MAX_SPEAKER_WORDS:,} were scored."]
+    return speaker, []
+
+
+@lru_cache(maxsize=8)
+def _extracted(speaker: str) -> tuple[Point, ...]:
+    return tuple(extract_points(speaker))
+
+
+def prepare_speaker(speaker: str) -> None:
+    """Do the speaker's half of the scoring now: parse, points, the windows that
+    statements are checked against. The drill calls this while the listener is
+    still summarising, so that scoring after the summary only reads the summary.
+    Everything lands in caches keyed by the text; calling it is never required."""
+    text, _ = _speaker_text(speaker)
+    if text.strip():
+        _extracted(text)
+        faith.windows(text)
+        parse(text)
 
 
 def score_round(speaker: str, summary: str, points: Sequence[str] | None = None,
@@ -137,18 +170,12 @@ def score_round(speaker: str, summary: str, points: Sequence[str] | None = None,
     a point scores the best of its wordings. Interruptions and encouragers come
     from the turns analysis.
     """
-    notes: list[str] = []
-    speaker = clean(speaker)  # one cleaned text, parsed once, for every scorer below
-    words = speaker.split()
-    if len(words) > MAX_SPEAKER_WORDS:
-        speaker = " ".join(words[:MAX_SPEAKER_WORDS])
-        notes.append(f"The speaker's transcript is {len(words):,} words; the first "
-                     f"{MAX_SPEAKER_WORDS:,} were scored.")
+    speaker, notes = _speaker_text(speaker)
     if points is not None:
         weights = list(point_weights) if point_weights else [1.0] * len(points)
         plist = [Point(p, w) for p, w in zip(points, weights, strict=True)]
     else:
-        plist = extract_points(speaker)
+        plist = list(_extracted(speaker))
     if not plist:
         notes.append("No points could be found in what the speaker said.")
     cleaned = strip_fillers(summary).strip(" .,")
