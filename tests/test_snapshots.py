@@ -52,12 +52,19 @@ class IdleSource:
         self.stopped = True
 
 
+def _devices():
+    from listen_coach.audio.devices import InputDevice
+
+    return [InputDevice(0, "Built-in Microphone", 2, 48000.0, "ALSA", True),
+            InputDevice(3, "USB Headset", 1, 16000.0, "ALSA", False)]
+
+
 @pytest.fixture
 def app(transcriber, tmp_path):
     store = open_store(tmp_path / "data", database="")
     return make_app(load_settings(), transcriber, lambda phase, ch, rec: IdleSource(),
                     store_factory=lambda: store, clock=lambda: 1000.0,
-                    microphone_status=lambda: NO_MIC, playback=False)
+                    microphone_status=lambda: NO_MIC, playback=False, list_devices=_devices)
 
 
 async def _settle(pilot, until=lambda: True, timeout=60.0):
@@ -105,6 +112,15 @@ def test_voice_enrolment(snap_compare, app):
     async def before(pilot):
         await _home_ready(pilot)
         await pilot.press("p", *"Sam", "enter", *"Alex", "f3")
+        await _settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=before)
+
+
+def test_settings(snap_compare, app):
+    async def before(pilot):
+        await _home_ready(pilot)
+        await pilot.press("c")
         await _settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=before)

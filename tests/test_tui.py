@@ -66,3 +66,43 @@ def test_missing_microphone_is_a_sentence_on_screen(transcriber):
             await pilot.press("escape")
 
     asyncio.run(run())
+
+
+def test_settings_are_saved_and_used(tmp_path):
+    """Choosing a microphone and an exercise folder writes the settings file (0600)
+    and takes effect at once; a bad value gets a sentence and saves nothing."""
+    import asyncio
+
+    from listen_coach.audio.devices import InputDevice
+    from listen_coach.config import config_path, load_settings
+    from listen_coach.tui.app import make_app
+
+    devices = [InputDevice(0, "Built-in Microphone", 2, 48000.0, "ALSA", True),
+               InputDevice(3, "USB Headset", 1, 16000.0, "ALSA", False)]
+    packs = tmp_path / "packs"
+    packs.mkdir()
+    app = make_app(load_settings(), microphone_status=lambda: "mic",
+                   list_devices=lambda: devices)
+
+    async def run():
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("c")
+            screen = app.screen
+            assert type(screen).__name__ == "SettingsScreen"
+            screen.query_one("#input-device").value = "USB Headset"
+            screen.query_one("#keep-days").value = "soon"
+            await pilot.press("ctrl+s")
+            assert "number of days" in str(screen.query_one("#error").render())
+            assert not config_path().exists()
+            screen.query_one("#keep-days").value = "30"
+            screen.query_one("#exercise-dir").value = str(packs)
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert type(app.screen).__name__ == "HomeScreen"
+
+    asyncio.run(run())
+    saved = load_settings()
+    assert saved.audio.input_device == "USB Headset"
+    assert (saved.store.keep_recordings_days, saved.exercise_dir) == (30, str(packs))
+    assert config_path().stat().st_mode & 0o777 == 0o600
+    assert app.settings.audio.input_device == "USB Headset"

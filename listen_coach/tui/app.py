@@ -44,8 +44,10 @@ class ListenCoachApp(App):
     def __init__(self, settings: Settings, transcriber: Transcriber,
                  source_factory: SourceFactory, store_factory: Callable[[], Store],
                  demo_speed: float = 1.0, clock: Callable[[], float] = time.monotonic,
-                 microphone_status: Callable[[], str] | None = None, playback: bool = True):
+                 microphone_status: Callable[[], str] | None = None, playback: bool = True,
+                 list_devices: Callable[[], list] | None = None):
         super().__init__()
+        self.list_devices = list_devices or _list_devices
         self.clock = clock
         self.microphone_status = microphone_status or _microphone_status(settings)
         self.playback = playback
@@ -76,6 +78,23 @@ class ListenCoachApp(App):
             self.call_after_refresh(self.start_demo)
         else:
             self.check_store()
+
+    # ----- settings ---------------------------------------------------------------
+
+    def settings_file(self) -> Path:
+        from listen_coach.config import config_path
+
+        return config_path()
+
+    def save_settings(self) -> Path:
+        from listen_coach.config import save_settings
+
+        return save_settings(self.settings, self.settings_file())
+
+    def settings_changed(self) -> None:
+        """Settings were edited: reread the exercise packs, show the new microphone."""
+        self.library = load_library(settings_dirs(self.settings.exercise_dir))
+        self.refresh_status()
 
     def action_toggle_dark(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
@@ -302,6 +321,12 @@ def _microphone_status(settings: Settings) -> Callable[[], str]:
     return status
 
 
+def _list_devices() -> list:
+    from listen_coach.audio.devices import list_input_devices
+
+    return list_input_devices()
+
+
 def _default_source_factory(settings: Settings) -> SourceFactory:
     def factory(phase: str, channels: int, recorder: TakeRecorder | None) -> AudioSource:
         from listen_coach.audio.sources import DualMicrophoneSource, MicrophoneSource
@@ -319,10 +344,12 @@ def make_app(settings: Settings | None = None, transcriber: Transcriber | None =
              store_factory: Callable[[], Store] | None = None,
              demo_speed: float = 1.0, clock: Callable[[], float] = time.monotonic,
              microphone_status: Callable[[], str] | None = None,
-             playback: bool = True) -> ListenCoachApp:
+             playback: bool = True, list_devices: Callable[[], list] | None = None
+             ) -> ListenCoachApp:
     """Build the app; tests pass a file-backed `source_factory` and a shared transcriber.
     `demo_speed` 0 replays the demo as fast as it can be read (tests); `clock` times the
-    phases; `playback=False` shows solo passages as text instead of playing them."""
+    phases; `playback=False` shows solo passages as text instead of playing them;
+    `list_devices` lists the microphones (tests: a fixed list)."""
     settings = settings or load_settings()
     transcriber = transcriber or Transcriber(settings.asr)
     if store_factory is None:
@@ -332,4 +359,4 @@ def make_app(settings: Settings | None = None, transcriber: Transcriber | None =
             return open_store(settings.data_path, settings.store.database)
     return ListenCoachApp(settings, transcriber, source_factory or
                           _default_source_factory(settings), store_factory, demo_speed,
-                          clock, microphone_status, playback)
+                          clock, microphone_status, playback, list_devices)

@@ -15,11 +15,12 @@ from listen_coach.store.records import RoundRow
 
 class HomeScreen(Screen):
     BINDINGS = [
-        Binding("p", "pair", "Pair drill"),
-        Binding("s", "solo", "Solo drill"),
+        Binding("p", "pair", "Pair"),
+        Binding("s", "solo", "Solo"),
         Binding("d", "demo", "Demo"),
         Binding("r", "review", "Review"),
-        Binding("m", "mic_check", "Mic check"),
+        Binding("m", "mic_check", "Mic"),
+        Binding("c", "settings", "Settings"),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -34,7 +35,7 @@ class HomeScreen(Screen):
             yield Button("Demo", id="demo")
             yield Button("Review", id="review")
             yield Button("Mic check", id="mic")
-            yield Button("Quit", id="quit")
+            yield Button("Settings", id="settings")
         yield Static("Checking models and microphone…", id="status")
         yield Footer()
 
@@ -48,7 +49,7 @@ class HomeScreen(Screen):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         action = {"pair": self.action_pair, "solo": self.action_solo, "demo": self.action_demo,
                   "review": self.action_review, "mic": self.action_mic_check,
-                  "quit": self.app.exit}.get(event.button.id or "")
+                  "settings": self.action_settings}.get(event.button.id or "")
         if action:
             action()
 
@@ -74,6 +75,11 @@ class HomeScreen(Screen):
         from listen_coach.tui.screens.mic import MicCheckScreen
 
         self.app.push_screen(MicCheckScreen())
+
+    def action_settings(self) -> None:
+        from listen_coach.tui.screens.settings import SettingsScreen
+
+        self.app.push_screen(SettingsScreen())
 
 
 class ResumeScreen(ModalScreen[str]):

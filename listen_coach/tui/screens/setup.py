@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from listen_coach.drill.machine import SPEAK_DEFAULT, SUMMARY_DEFAULT, Timing
+from listen_coach.tui.screens.settings import device_options, with_value
 
 SPEAK_CHOICES = (60, 90, 120, 150, 180)
 SUMMARY_CHOICES = (30, 45, 60, 90)
@@ -52,6 +53,11 @@ class PairSetupScreen(Screen):
                 yield Select([("One microphone for both", ONE_MIC),
                               ("One channel each (stereo, or two microphones)", TWO_CHANNELS)],
                              value=TWO_CHANNELS if two else ONE_MIC, id="mode", allow_blank=False)
+            with Horizontal(classes="row"):
+                yield Label("Device", classes="label")
+                options, _ = device_options(app)
+                yield Select(with_value(options, settings.audio.input_device),
+                             value=settings.audio.input_device, id="device", allow_blank=False)
             with Horizontal(classes="row", id="voices-row"):
                 yield Label("Voices", classes="label")
                 yield Button("Enrol voices (F3)", id="enrol")
@@ -167,6 +173,9 @@ class PairSetupScreen(Screen):
         timing = Timing(int(self.query_one("#speak", Select).value),  # type: ignore[arg-type]
                         int(self.query_one("#summary", Select).value))  # type: ignore[arg-type]
         two_channel = self.query_one("#mode", Select).value == TWO_CHANNELS
+        # This drill's microphone (Settings, `c` on the home screen, keeps one for good).
+        self.app.settings.audio.input_device = str(  # type: ignore[attr-defined]
+            self.query_one("#device", Select).value or "")
         self.app.start_pair(  # type: ignore[attr-defined]
             (a, b), str(card_id), timing, two_channel=two_channel,
             workshop=self.query_one("#workshop", Input).value.strip() or None,
