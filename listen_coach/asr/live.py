@@ -118,10 +118,8 @@ class LiveCaptioner:
             self.error = exc
 
     def _update(self, final: bool) -> None:
-        if final and self._since_cut:
-            # The last decode: only what is not yet committed, so the summary's
-            # results wait for a decode of a second or two of audio, not of eight.
-            self._cut(int(self._since_cut[-1].end * SAMPLE_RATE))
+        # The last decode, too, reads the whole buffer, committed words included: the
+        # uncommitted tail alone lacks the context it needs and loses words.
         with self._lock:
             audio, offset = self._audio, self._offset
         start_s = offset / SAMPLE_RATE

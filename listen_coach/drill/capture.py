@@ -28,6 +28,10 @@ if TYPE_CHECKING:
 #: (1.0 s, turns/overlaps.py), so an 8 s window seen every second catches each one.
 CUE_EVERY_S = 1.0
 CUE_WINDOW_S = 8.0
+#: One microphone: voice embeddings of the window cost ~0.25 s of CPU, so the cue
+#: looks every 2 s at the last 6 s (an interruption still settles inside it).
+CUE_EVERY_ONE_MIC_S = 2.0
+CUE_WINDOW_ONE_MIC_S = 6.0
 #: An event is reported live only once this long after it ended (its class is final).
 CUE_SETTLE_S = 0.5
 
@@ -81,7 +85,8 @@ class PhaseCapture:
         live = LiveCaptioner(self.transcriber, on_update=self.on_caption)
         error = None
         started = time.monotonic()
-        next_cue = started + CUE_EVERY_S
+        every = CUE_EVERY_ONE_MIC_S if self.voices else CUE_EVERY_S
+        next_cue = started + every
         frames = 0
         try:
             self.source.start()
@@ -101,7 +106,7 @@ class PhaseCapture:
                     self.on_level(self.source.levels)
                 if self.names and (block.ndim == 2 or self.voices) and \
                         time.monotonic() >= next_cue:
-                    next_cue = time.monotonic() + CUE_EVERY_S
+                    next_cue = time.monotonic() + every
                     self._cue(blocks, frames)
         except UserError as exc:
             error = str(exc)
@@ -117,7 +122,7 @@ class PhaseCapture:
         from listen_coach.turns.overlaps import classify_overlaps
         from listen_coach.turns.two_channel import two_channel_turns
 
-        want = int(CUE_WINDOW_S * SAMPLE_RATE)
+        want = int((CUE_WINDOW_ONE_MIC_S if self.voices else CUE_WINDOW_S) * SAMPLE_RATE)
         tail, have = [], 0
         for b in reversed(blocks):
             tail.append(b)
