@@ -251,3 +251,49 @@ def test_resume_offer(snap_compare, transcriber, tmp_path):
         await _settle(pilot, lambda: type(app.screen).__name__ == "ResumeScreen")
 
     assert snap_compare(app, terminal_size=SIZE, run_before=before)
+
+
+def test_leave_round(snap_compare, app):
+    async def before(pilot):
+        await _home_ready(pilot)
+        app.start_pair(("Sam", "Alex"), "customer-complaint", Timing(120, 45))
+        await _settle(pilot, lambda: type(app.screen).__name__ == "PhaseScreen")
+        await pilot.press("escape")
+        await _settle(pilot, lambda: type(app.screen).__name__ == "LeaveScreen")
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=before)
+
+
+def test_solo_listen(snap_compare, app):
+    """The passage's screen (shown as text here: the fixture has no speaker)."""
+    async def before(pilot):
+        await _home_ready(pilot)
+        app.start_solo("Kim", app.library.passages[0].id, "normal", Timing(120, 45))
+        await _settle(pilot, lambda: type(app.screen).__name__ == "ListenScreen")
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=before)
+
+
+def test_mic_check(snap_compare, app):
+    async def before(pilot):
+        await _home_ready(pilot)
+        await pilot.press("m")
+        await _settle(pilot, lambda: "Listening" in str(
+            app.screen.query_one("#mic-name").render()))
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=before)
+
+
+@pytest.mark.parametrize("key", ["n", "o"])
+def test_note_and_override(snap_compare, app, key):
+    async def before(pilot):
+        await _home_ready(pilot)
+        _seed(app.store)
+        from listen_coach.tui.screens.review import RoundDetailScreen
+
+        app.push_screen(RoundDetailScreen("round-2"))
+        await _settle(pilot)
+        await pilot.press(key)
+        await _settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=before)

@@ -78,3 +78,7 @@ class MicCheckScreen(Screen):
     def action_back(self) -> None:
         self._stopping = True
         self.app.pop_screen()
+
+    def on_unmount(self) -> None:
+        """However the screen goes (back, or the app quitting), the microphone closes."""
+        self._stopping = True
