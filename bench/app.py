@@ -101,13 +101,18 @@ DEMO = textwrap.dedent("""
 
 
 def bench_memory(rows: list[dict]) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        out = subprocess.run([sys.executable, "-c", DEMO], env=_env(Path(tmp)), cwd=ROOT,
-                             capture_output=True, text=True, check=True)
-    peak = int(out.stdout.strip().splitlines()[-1]) / 1024
-    rows.append({"name": "app.peak_memory_mib", "value": round(peak), "target": "< 800",
+    """Peak resident memory of the app through a whole demo round, in a fresh process;
+    the worst of 3 runs (it depends on how the transcriptions overlap in time)."""
+    peaks = []
+    for _ in range(3):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = subprocess.run([sys.executable, "-c", DEMO], env=_env(Path(tmp)), cwd=ROOT,
+                                 capture_output=True, text=True, check=True)
+        peaks.append(int(out.stdout.strip().splitlines()[-1]) / 1024)
+    rows.append({"name": "app.peak_memory_mib", "value": round(max(peaks)), "target": "< 800",
                  "detail": "the app running the whole demo round (capture, live captions, "
-                 "final pass, turns, scoring, results) at 2x speed"})
+                 "final pass, turns, scoring, results) at 2x speed; worst of 3 fresh "
+                 f"processes (runs: {', '.join(str(round(p)) for p in peaks)})"})
 
 
 def _speech(seconds: float) -> np.ndarray:
