@@ -82,7 +82,7 @@ def bench_launch(rows: list[dict]) -> None:
 
 
 DEMO = textwrap.dedent("""
-    import asyncio, resource
+    import asyncio
     from listen_coach.tui.app import make_app
     async def main():
         app = make_app(microphone_status=lambda: "mic", demo_speed=2.0)
@@ -96,7 +96,10 @@ DEMO = textwrap.dedent("""
             await pilot.press("enter")
             app.exit()
     asyncio.run(main())
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    # VmHWM: this process's own peak. (ru_maxrss would start from the parent's size
+    # at fork: Linux carries the high-water mark across fork and exec.)
+    status = open("/proc/self/status").read()
+    print(status.split("VmHWM:")[1].split()[0])
 """)
 
 
@@ -205,6 +208,9 @@ def bench_keys(rows: list[dict]) -> None:
             for _ in range(30):
                 waits.append(await answer_key(app))
                 await asyncio.sleep(0.5)
+            await pilot.press("escape", "y")  # leave the round: capture and captions stop
+            while type(app.screen).__name__ != "HomeScreen":
+                await asyncio.sleep(0.05)
             app.exit()
 
     with tempfile.TemporaryDirectory() as tmp:

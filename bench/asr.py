@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import statistics
 import subprocess
 import sys
@@ -116,12 +115,23 @@ def bench_live_lag(rows: list[dict]) -> None:
                  "detail": "committed live text vs reference (greedy; the final pass re-decodes)"})
 
 
+#: Starts the measured child from a small process: Linux carries a parent's memory
+#: high-water mark into its children (across fork and exec), so a child started
+#: from the benchmark itself (models loaded, hundreds of MB) would report at least
+#: the benchmark's size.
+_LAUNCHER = ("import os, subprocess, sys, time\n"
+             "t = time.perf_counter()\n"
+             "p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, "
+             "stderr=subprocess.DEVNULL)\n"
+             "_, status, usage = os.wait4(p.pid, 0)\n"
+             "print(time.perf_counter() - t, status, usage.ru_maxrss)")
+
+
 def _timed_child(args: list[str]) -> tuple[float, int, int]:
     """Wall seconds, exit status and peak RSS (MiB) of one child process."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    return time.perf_counter() - started, status, usage.ru_maxrss // 1024
+    out = subprocess.run([sys.executable, "-c", _LAUNCHER, *args], capture_output=True,
+                         text=True, check=True).stdout.split()
+    return float(out[0]), int(out[1]), int(out[2]) // 1024
 
 
 def bench_process(rows: list[dict]) -> None:
