@@ -106,3 +106,43 @@ def test_settings_are_saved_and_used(tmp_path):
     assert (saved.store.keep_recordings_days, saved.exercise_dir) == (30, str(packs))
     assert config_path().stat().st_mode & 0o777 == 0o600
     assert app.settings.audio.input_device == "USB Headset"
+
+
+def test_enrolment_cancelled_while_recording(tmp_path):
+    """Esc during an enrolment take closes the dialog at once; the take in flight
+    stops and is dropped, and the app carries on."""
+    import asyncio
+    import time
+
+    import numpy as np
+    import soundfile as sf
+
+    from listen_coach.audio.sources import FileSource
+    from listen_coach.config import load_settings
+    from listen_coach.tui.app import make_app
+
+    sf.write(tmp_path / "voice.wav", np.zeros(16000 * 6, np.float32), 16000)
+    stopped: list[float] = []
+
+    class Mic(FileSource):  # a file played in real time; notes when it is closed
+        def stop(self):
+            stopped.append(time.monotonic())
+            super().stop()
+
+    app = make_app(load_settings(), microphone_status=lambda: "mic", list_devices=lambda: [],
+                   source_factory=lambda phase, ch, rec: Mic(tmp_path / "voice.wav"))
+
+    async def run():
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("p", *"Sam", "enter", *"Alex", "f3")
+            assert type(app.screen).__name__ == "EnrolScreen"
+            await pilot.press("space")
+            await asyncio.sleep(0.5)  # recording, in real time
+            await pilot.press("escape")
+            cancelled = time.monotonic()
+            assert type(app.screen).__name__ == "PairSetupScreen"
+            await asyncio.sleep(1.5)
+            assert stopped and stopped[0] - cancelled < 1.0  # the 6 s take stopped at once
+            assert "Not enrolled" in str(app.screen.query_one("#voices-status").render())
+
+    asyncio.run(run())

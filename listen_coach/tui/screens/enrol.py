@@ -25,6 +25,7 @@ class EnrolScreen(ModalScreen):
         self.names = names
         self.voices: list = []
         self.recording = False
+        self.gone = False  # cancelled or closed: a recording in flight stops, unreported
 
     def compose(self) -> ComposeResult:
         with Vertical(id="enrol-box"):
@@ -59,8 +60,10 @@ class EnrolScreen(ModalScreen):
         app = self.app
         try:
             source = app.source_factory("enrol", 1, None)  # type: ignore[attr-defined]
-            clip = record_voice(source, on_level=lambda db: app.call_from_thread(
-                self._level, db))
+            clip = record_voice(source, should_stop=lambda: self.gone,
+                                on_level=lambda db: app.call_from_thread(self._level, db))
+            if self.gone:
+                return
             voice = enrol_one(name, clip)
         except UserError as exc:
             app.call_from_thread(self._failed, str(exc))
@@ -68,13 +71,19 @@ class EnrolScreen(ModalScreen):
         app.call_from_thread(self._enrolled, voice)
 
     def _level(self, db: float) -> None:
+        if self.gone:
+            return
         self.query_one("#enrol-meter", Static).update(meter_bar(db))
 
     def _failed(self, reason: str) -> None:
+        if self.gone:
+            return
         self.recording = False
         self._ask(f"[b]Again, please.[/b] {reason}")
 
     def _enrolled(self, voice) -> None:
+        if self.gone:
+            return
         self.recording = False
         self.voices.append(voice)
         if len(self.voices) < 2:
@@ -90,4 +99,8 @@ class EnrolScreen(ModalScreen):
         self.dismiss(pair)
 
     def action_cancel(self) -> None:
+        self.gone = True
         self.dismiss(None)
+
+    def on_unmount(self) -> None:
+        self.gone = True
