@@ -2,8 +2,9 @@
 seconds, and the drill can then tell their voices apart (turns/one_mic.py).
 
 UI-free: the setup screen runs `record_voice` in a thread worker and shows the
-level; `enrol_pair` turns both clips into enrolments or says, in one sentence,
-what to redo (silence, too little speech, two voices too alike).
+level; `turns.one_mic.enroll` turns each clip into an enrolment and `enrol_pair`
+checks the two, each saying in one sentence what to redo (silence, too little
+speech, two voices too alike).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import numpy as np
 
 from listen_coach.audio.sources import AudioSource
 from listen_coach.errors import UserError
-from listen_coach.turns.one_mic import Enrolment, check_pair, enroll
+from listen_coach.turns.one_mic import Enrolment, check_pair
 
 #: How long each partner talks. Enrolment needs 2 s of speech at the least
 #: (one_mic.MIN_ENROL_SPEECH); six seconds of talking leaves room for pauses.
@@ -47,11 +48,6 @@ def record_voice(source: AudioSource, seconds: float = ENROL_SECONDS,
     finally:
         source.stop()
     return np.concatenate(blocks) if blocks else np.zeros(0, np.float32)
-
-
-def enrol_one(name: str, clip: np.ndarray) -> Enrolment:
-    """One partner's voice, or UserError saying what was wrong with the clip."""
-    return enroll(name, clip)
 
 
 def enrol_pair(first: Enrolment, second: Enrolment) -> tuple[Enrolment, Enrolment]:

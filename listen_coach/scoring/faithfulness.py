@@ -125,7 +125,7 @@ def check(speaker: str, summary: str) -> list[Issue]:
             issues.append(Issue(conflict, statement, _closest_sentence(best_span, statement),
                                 support))
         elif best_ov.recall == 0 or (best_prob is not None and best_prob < combiner.threshold
-                                     and best_ov.recall < 0.5):
+                                     and best_ov.recall < SUPPORTED_RECALL):
             issues.append(Issue("invented", statement,
                                 _closest_sentence(best_span, statement)
                                 if best_ov.recall > 0.2 else None, support))

@@ -10,9 +10,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from listen_coach.drill.voices import ENROL_SECONDS, PROMPT, enrol_one, enrol_pair, record_voice
+from listen_coach.drill.voices import ENROL_SECONDS, PROMPT, enrol_pair, record_voice
 from listen_coach.errors import UserError
 from listen_coach.tui.widgets import meter_bar
+from listen_coach.turns.one_mic import enroll
 
 
 class EnrolScreen(ModalScreen):
@@ -64,7 +65,7 @@ class EnrolScreen(ModalScreen):
                                 on_level=lambda db: app.call_from_thread(self._level, db))
             if self.gone:
                 return
-            voice = enrol_one(name, clip)
+            voice = enroll(name, clip)
         except UserError as exc:
             app.call_from_thread(self._failed, str(exc))
             return
