@@ -101,16 +101,19 @@ def bench_round(rows: list[dict]) -> None:
     from listen_coach.scoring.report import score_round
 
     score_round(SPEAKER, SUMMARY)  # warm-up: models loaded, caches cold below
-    from listen_coach.scoring import lexical, nlp
+    from listen_coach.scoring import lexical, nlp, report
 
     times = []
     for i in range(7):
         nlp.clear_cache()
         lexical.analyse.cache_clear()
+        report._extracted.cache_clear()  # the speaker's points too: the whole round
         started = time.perf_counter()
         result = score_round(SPEAKER + " " * i, SUMMARY + " " * i)
         times.append(time.perf_counter() - started)
+    # The fastest run beside the median: on a shared machine other load moves the
+    # median by a third from one run to the next; the fastest is the work itself.
     rows.append({"name": "scoring.round_ms", "value": round(statistics.median(times) * 1000, 1),
                  "target": "< 300", "detail": f"{len(SPEAKER.split())}-word talk, "
                  f"{len(SUMMARY.split())}-word summary, median of 7, cold caches; "
-                 f"scored {result.overall}/100"})
+                 f"fastest {min(times) * 1000:.0f} ms; scored {result.overall}/100"})

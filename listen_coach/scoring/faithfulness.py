@@ -18,7 +18,7 @@ import numpy as np
 
 from listen_coach.scoring import lexical, presence
 from listen_coach.scoring.nlp import expand_contractions, parse, strip_fillers
-from listen_coach.scoring.points import clauses, render
+from listen_coach.scoring.points import clauses, clean, render
 from listen_coach.scoring.questions import find_questions
 
 #: Sentences per window of the speaker's transcript, and windows scored per
@@ -71,8 +71,9 @@ def claims(summary: str) -> list[str]:
 
 
 def windows(speaker: str) -> list[lexical.Analysed]:
-    """Overlapping windows of `WINDOW_SENTENCES` sentences, from one parse of the speaker."""
-    whole = lexical.analyse(strip_fillers(speaker))
+    """Overlapping windows of `WINDOW_SENTENCES` sentences, from one parse of the speaker
+    (cleaned as for point extraction, so that both read the same parse)."""
+    whole = lexical.analyse(clean(speaker))
     n = len(whole.sentences)
     if n <= WINDOW_SENTENCES:
         return [whole] if whole.tokens else []
