@@ -135,6 +135,14 @@ def test_points_are_atomic_and_clean():
     assert {"name", "number", "feeling"} <= tags
 
 
+def test_he_and_she_are_people_not_days_or_places():
+    points = [p.text for p in extract_points(
+        "We meet every Saturday in Leeds. The head teacher has not said yes yet, and I am "
+        "worried she will not. Priya runs the stall, and she says it will work.")]
+    assert "I am worried she will not" in points
+    assert "Priya says it will work" in points
+
+
 # -- the report -------------------------------------------------------------------------
 
 def test_a_good_summary_beats_a_poor_one():

@@ -72,6 +72,24 @@ def clauses(sent) -> list[list]:
     return out
 
 
+#: Days and months are proper nouns too, but never who "she" is.
+_CALENDAR = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+             "january", "february", "march", "april", "may", "june", "july", "august",
+             "september", "october", "november", "december"}
+#: Where a person stands in a clause: doing, done to, named beside, owning. A place
+#: is mostly the object of a preposition ("in Leeds"), a day an adverb ("every
+#: Saturday"). The role decides first because the small model's entity labels are
+#: unreliable on speech (it has called "Marcus" a place); a place or date label
+#: still rules a name out.
+_PERSON_ROLES = {"nsubj", "nsubjpass", "dobj", "appos", "poss", "conj", "attr", "ROOT"}
+
+
+def _could_be_person(tok) -> bool:
+    """A name a later "he" or "she" may refer to."""
+    return (tok.pos_ == "PROPN" and tok.dep_ in _PERSON_ROLES
+            and tok.lower_ not in _CALENDAR and tok.ent_type_ not in ("GPE", "LOC", "DATE"))
+
+
 def render(tokens, resolve: dict[int, str]) -> str:
     parts = []
     for t in tokens:
@@ -97,7 +115,7 @@ def extract_points(transcript: str, limit: int = MAX_POINTS) -> list[Point]:
         for clause in clauses(sent):
             resolve: dict[int, str] = {}
             for t in clause:
-                if t.pos_ == "PROPN" and t.ent_type_ in ("PERSON", ""):
+                if _could_be_person(t):
                     last_person["any"] = t.text
                 low = t.lower_
                 if low in ("he", "she") and t.dep_ in ("nsubj", "nsubjpass") and "any" in \
