@@ -143,6 +143,13 @@ def test_he_and_she_are_people_not_days_or_places():
     assert "Priya says it will work" in points
 
 
+def test_a_split_off_clause_leaves_no_dangling_conjunction():
+    points = [p.text for p in extract_points(
+        "We collected eight hundred signatures for the lighting, and that worked, so maybe "
+        "it could work again.")]
+    assert not any(", and ," in p or " ," in p for p in points), points
+
+
 # -- the report -------------------------------------------------------------------------
 
 def test_a_good_summary_beats_a_poor_one():

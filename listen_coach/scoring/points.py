@@ -26,6 +26,7 @@ _ASIDES = re.compile(r"^(i (don't|do not) know|you know|i mean|anyway|so yeah|ye
                      r"that's it|that's all|i guess|whatever)[.!?]*$", re.I)
 #: Discourse markers that open a clause without adding to it.
 _OPENERS = re.compile(r"^(so|and|but|anyway|well|okay|ok|also|then|yeah|now|oh)\b[,]?\s+", re.I)
+_ORPHAN_CONJUNCTION = re.compile(r"\s*,\s*(?:and|but|or|so)?\s*,", re.I)
 _STUTTER = re.compile(r"\b(\w+)(\s+\1\b)+", re.I)  # "I I went" -> "I went"
 _RESTART = re.compile(r"\b(\w+ \w+)[-—,]\s+(?=\1\b)", re.I)  # "I was- I was going"
 
@@ -95,6 +96,9 @@ def render(tokens, resolve: dict[int, str]) -> str:
     for t in tokens:
         parts.append((resolve.get(t.i, t.text)) + t.whitespace_)
     text = "".join(parts).strip().strip(",;:-— ")
+    # A conjunction left between two commas where a clause of its own was split off
+    # ("for the lighting, and [that worked], so maybe") joins nothing.
+    text = _ORPHAN_CONJUNCTION.sub(",", text)
     while (stripped := _OPENERS.sub("", text)) != text:
         text = stripped
     return text[:1].upper() + text[1:] if text else text
