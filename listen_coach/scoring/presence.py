@@ -78,8 +78,6 @@ class PresenceModel:
         sentences, as in training), in one batch."""
         from listen_coach.scoring.lexical import focus
 
-        if not points:
-            return np.zeros(0, np.float32)
         return self.pair_logits([(p, focus(p, summary, self.focus_sentences)) for p in points])
 
     def pair_logits(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
