@@ -37,6 +37,18 @@ def test_a_paraphrase_is_covered_with_its_evidence():
     assert m.evidence and "holiday" in m.evidence
 
 
+def test_a_points_score_does_not_depend_on_the_other_points():
+    # The model runs one pair per call, on worker threads: neither the company a point
+    # keeps nor the order it comes in may move its score.
+    summary = "So the audit meant you had to call off your holiday, and Sam left the team."
+    points = ["I had to cancel my holiday because of the audit.", "Sam resigned in May.",
+              "The office is moving to Leeds.", "My manager never asked how I was."]
+    together = {m.point: m.score for m in match_points(points, summary)}
+    backwards = {m.point: m.score for m in match_points(points[::-1], summary)}
+    alone = {p: match_points([p], summary)[0].score for p in points}
+    assert together == backwards == alone
+
+
 def test_a_flipped_negation_is_not_covered():
     [m] = match_points(["My sister agreed to look after the kids."],
                        "Your sister didn't agree to look after the kids.")
