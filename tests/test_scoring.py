@@ -147,6 +147,19 @@ def test_points_are_atomic_and_clean():
     assert {"name", "number", "feeling"} <= tags
 
 
+def test_because_clauses_and_there_is_split_but_conditions_are_not():
+    points = [p.text for p in extract_points(
+        "We started it two years ago with, like, six volunteers, and now there are nearly "
+        "forty people. The council wants the land back because they are planning a car park. "
+        "If I step back it will just fall apart.")]
+    assert "We started it two years ago with six volunteers" in points, points
+    assert "There are nearly forty people" in points, points
+    assert "The council wants the land back" in points, points
+    assert "They are planning a car park" in points, points
+    # A condition is not a fact: "it will fall apart" alone would say more than was said.
+    assert any(p.startswith("If I step back") for p in points), points
+
+
 def test_he_and_she_are_people_not_days_or_places():
     points = [p.text for p in extract_points(
         "We meet every Saturday in Leeds. The head teacher has not said yes yet, and I am "

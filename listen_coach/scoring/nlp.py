@@ -131,7 +131,9 @@ def expand_contractions(text: str) -> str:
 
 def strip_fillers(text: str) -> str:
     """Drop spoken fillers ("um", "you know") that carry no content."""
-    out = text
+    # "with, like, six volunteers": between commas "like" is a filler; without
+    # them ("people like Marcus") it is a word.
+    out = re.sub(r",\s*like\s*,\s*", " ", text, flags=re.IGNORECASE)
     for phrase in FILLER_PHRASES:
         out = re.sub(rf",?\s*\b{phrase}\b,?", " ", out, flags=re.IGNORECASE)
     words: list[str] = []

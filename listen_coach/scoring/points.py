@@ -46,14 +46,36 @@ def clean(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+#: Subjects that make a verb a clause of its own ("there are forty of us" has one too).
+_SUBJECTS = ("nsubj", "nsubjpass", "expl")
+#: Subordinate clauses that state a fact of their own: "..., because nobody else
+#: knows the grant reporting" is a point a listener can catch or miss by itself.
+#: Conditions ("if", "unless") and time ("when", "after") are left on their clause:
+#: cut off, they would state as fact what the speaker only supposed or placed.
+_FACT_MARKERS = {"because", "cause", "'cause", "cos", "although", "though", "whereas"}
+
+
+def _own_clause(tok) -> bool:
+    has_subject = any(c.dep_ in _SUBJECTS for c in tok.children)
+    if tok.dep_ == "conj" and tok.pos_ in ("VERB", "AUX"):
+        return has_subject
+    if tok.dep_ == "advcl" and tok.pos_ in ("VERB", "AUX"):
+        return has_subject and any(c.dep_ == "mark" and c.lower_ in _FACT_MARKERS
+                                   for c in tok.children)
+    return False
+
+
+def _joins(tok, groups: dict, root) -> bool:
+    """The word that joined a split-off clause to the rest ("and", "because")."""
+    return tok.head.i in groups and (tok.dep_ == "cc" or
+                                     (tok.dep_ == "mark" and tok.head.i != root.i))
+
+
 def clauses(sent) -> list[list]:
     """Token groups of independent clauses: a conjoined verb with its own subject
-    starts a new clause; its conjunction is dropped."""
-    roots = [sent.root]
-    for tok in sent:
-        if tok.dep_ == "conj" and tok.pos_ in ("VERB", "AUX") and any(
-                c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
-            roots.append(tok)
+    starts a new clause, and so does a "because" or "although" clause; the
+    conjunction that joined them is dropped."""
+    roots = [sent.root, *(tok for tok in sent if tok.i != sent.root.i and _own_clause(tok))]
     if len(roots) == 1:
         return [[t for t in sent if not t.is_space]]
     groups: dict[int, list] = {r.i: [] for r in roots}
@@ -65,7 +87,7 @@ def clauses(sent) -> list[list]:
         groups[key].append(tok)
     out = []
     for root in roots:
-        toks = [t for t in groups[root.i] if not (t.dep_ == "cc" and t.head.i in groups)]
+        toks = [t for t in groups[root.i] if not _joins(t, groups, sent.root)]
         while toks and (toks[-1].is_punct or toks[-1].dep_ == "cc"):
             toks = toks[:-1]
         if toks:
