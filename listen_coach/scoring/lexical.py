@@ -127,11 +127,15 @@ def analyse(text: str) -> Analysed:
 
 
 _NAME_TAGS = {"NNP", "NNPS"}
-_AUXILIARIES = {"be", "do", "will", "would", "can", "could", "shall", "should",
+#: Words whose polarity says nothing: "has been shut" and "we have no income" share
+#: only "have", and that is no contradiction.
+_AUXILIARIES = {"be", "do", "have", "will", "would", "can", "could", "shall", "should",
                 "may", "might", "must"}
 
 
 #: Dependents that carry the meaning of a negated copula or auxiliary ("was not *happy*").
+#: Not objects: "never seen the *Star Wars* films" leaves Star Wars free to be
+#: mentioned elsewhere without contradiction.
 _COMPLEMENTS = {"acomp", "attr", "oprd"}
 
 
@@ -238,9 +242,13 @@ def overlap_of(p: Analysed, s: Analysed) -> Overlap:
     best_numbers = set(s.sentence_numbers[best]) if best >= 0 and s.sentence_numbers else set()
     conflict = bool(missing_numbers) and bool(best_numbers - p.numbers)
     negation_conflict = False
-    if best >= 0 and sentence_recall >= 0.3:
-        p_negated = frozenset().union(*p.negated) if p.negated else frozenset()
-        s_negated = s.negated[best] if s.negated else frozenset()
+    p_negated = frozenset().union(*p.negated) if p.negated else frozenset()
+    s_negated = s.negated[best] if best >= 0 and s.negated else frozenset()
+    # Negative on both sides is how paraphrase says a negative thing in other words
+    # ("I never get a full night's sleep": "you never sleep through the night"), and
+    # its cues land on different words; so polarity is compared only where one side
+    # is negative and the other is not.
+    if best >= 0 and sentence_recall >= 0.3 and not (p_negated and s_negated):
         p_lemmas = frozenset().union(*p.lemmas) if p.lemmas else frozenset()
         s_lemmas = s.lemmas[best] if s.lemmas else frozenset()
         shared = (p_negated | s_negated) & p_lemmas & s_lemmas
