@@ -97,6 +97,27 @@ def bench_presence(rows: list[dict]) -> None:
                          "detail": "match_points per summary, spaCy parse included"})
 
 
+def bench_spoken(rows: list[dict]) -> None:
+    """The same decision on spoken paraphrase: talk-style points and listener-style
+    summaries written for this project, a held-out part of training/spoken_pairs.py
+    that no model, combiner or threshold was fitted on."""
+    from listen_coach.scoring import match_points
+    from training import spoken_pairs
+
+    data = spoken_pairs.held_out()
+    matches = [match_points([point], said)[0] for point, said, _ in data]
+    y = np.array([label for *_, label in data])
+    scores = np.array([m.score for m in matches])
+    covered = np.array([m.covered for m in matches])
+    detail = (f"{len(data)} pairs, {len({p for p, *_ in data})} points, held out; "
+              f"covered {covered[y == 1].mean():.2f} of paraphrases, "
+              f"{covered[y == 0].mean():.2f} of distortions")
+    rows.append({"name": "scoring.spoken.auc", "value": round(_auc(y, scores), 4),
+                 "detail": detail})
+    rows.append({"name": "scoring.spoken.accuracy",
+                 "value": round(float((covered == y).mean()), 4), "detail": detail})
+
+
 def bench_round(rows: list[dict]) -> None:
     from listen_coach.scoring.report import score_round
 

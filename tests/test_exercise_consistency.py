@@ -30,7 +30,11 @@ def test_own_transcript_covers_the_points(passage_id, transcriber):
     # Said back as a listener would: "I stayed late" -> "you stayed late".
     result = score_passage(passage, second_person(transcript))
     missed = [p.match.point for p in result.points if not p.match.covered]
-    assert result.covered / len(result.points) >= 0.9, (missed, transcript)
+    # A passage whose points are not in its own recording is broken, and misses
+    # several. One miss is the recogniser's slip ("for years ago" for "four years
+    # ago") meeting a scorer that is strict about numbers and names; `make bench`
+    # (exercises.own_transcript_coverage) reports how many passages reach 90 %.
+    assert len(missed) <= 1, (missed, transcript)
 
 
 @pytest.mark.parametrize("passage_id", sorted(PASSAGES))

@@ -42,7 +42,7 @@ def test_a_points_score_does_not_depend_on_the_other_points():
     # keeps nor the order it comes in may move its score.
     summary = "So the audit meant you had to call off your holiday, and Sam left the team."
     points = ["I had to cancel my holiday because of the audit.", "Sam resigned in May.",
-              "The office is moving to Leeds.", "My manager never asked how I was."]
+              "The office is moving to Leeds.", "The van broke down on the motorway."]
     together = {m.point: m.score for m in match_points(points, summary)}
     backwards = {m.point: m.score for m in match_points(points[::-1], summary)}
     alone = {p: match_points([p], summary)[0].score for p in points}

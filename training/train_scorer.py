@@ -8,7 +8,7 @@ in training/spoken_pairs.py, for three epochs, then exports to ONNX, quantizes t
 weights to int8 and writes `models/point-scorer/`. Each point is paired with its
 two closest summary sentences (`lexical.focus`, as in the app), at most 96 tokens:
 three times cheaper than whole summaries, which is what makes three epochs fit in
-about 30 minutes on 2 cores. The embeddings stay frozen (a third of the weights,
+35-50 minutes on 2 cores. The embeddings stay frozen (a third of the weights,
 and the optimizer's slowest step). Deterministic for a given seed. torch is
 needed here only, never by the app.
 """
