@@ -168,6 +168,16 @@ def test_he_and_she_are_people_not_days_or_places():
     assert "Priya says it will work" in points
 
 
+def test_she_is_not_a_name_when_someone_unnamed_came_between():
+    points = extract_points(
+        "Marcus thinks we should move to the school field, but the head teacher has not "
+        "said yes yet and I am worried she will not. By May we had raised four hundred pounds.")
+    texts = [p.text for p in points]
+    assert "I am worried she will not" in texts, texts
+    by_may = next(p for p in points if p.text.startswith("By May"))
+    assert "number" in by_may.tags and "name" not in by_may.tags, by_may
+
+
 def test_a_split_off_clause_leaves_no_dangling_conjunction():
     points = [p.text for p in extract_points(
         "We collected eight hundred signatures for the lighting, and that worked, so maybe "
