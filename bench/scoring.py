@@ -97,6 +97,34 @@ def bench_presence(rows: list[dict]) -> None:
                          "detail": "match_points per summary, spaCy parse included"})
 
 
+def bench_pair_speed(rows: list[dict]) -> None:
+    """Model time a pair: calls spread over one worker per core (the app's way)
+    against one call at a time on all the threads, interleaved on the same pairs."""
+    from training import realsumm
+
+    if not realsumm.available():
+        rows.append({"name": "scoring.pair_ms", "skipped": "../shared/data/realsumm is absent"})
+        return
+    from listen_coach.scoring.lexical import focus
+    from listen_coach.scoring.presence import PresenceModel, model_dir
+
+    spread, serial = PresenceModel(model_dir()), PresenceModel(model_dir(), workers=1)
+    pairs = [(p.unit, focus(p.unit, p.summary, spread.focus_sentences))
+             for p in realsumm.load_pairs("dev")[:600]]
+    times: dict[str, list[float]] = {"spread": [], "serial": []}
+    order = [("spread", spread), ("serial", serial)]
+    for i in range(4):
+        for name, model in order if i % 2 == 0 else order[::-1]:
+            started = time.perf_counter()
+            model.pair_logits(pairs)
+            times[name].append((time.perf_counter() - started) / len(pairs) * 1000)
+    same = np.array_equal(spread.pair_logits(pairs[:50]), serial.pair_logits(pairs[:50]))
+    rows.append({"name": "scoring.pair_ms", "value": round(statistics.median(times["spread"]), 2),
+                 "detail": f"{len(pairs)} REALSumm dev pairs, median of 4; one call at a time "
+                 f"on all threads {statistics.median(times['serial']):.2f} ms; "
+                 f"same logits: {same}"})
+
+
 def bench_spoken(rows: list[dict]) -> None:
     """The same decision on spoken paraphrase: talk-style points and listener-style
     summaries written for this project, a held-out part of training/spoken_pairs.py

@@ -440,6 +440,10 @@ def _groups(held_out: bool) -> list[tuple[str, list[str], list[str]]]:
     return talk + HELD_OUT_GROUPS if held_out else GROUPS + talk
 
 
+def _labelled(good: list[str], bad: list[str]) -> list[tuple[str, int]]:
+    return [(s, 1) for s in good] + [(s, 0) for s in bad]
+
+
 def pairs() -> list[tuple[str, str, int]]:
     """The training pairs. Each summary is seen alone and with a sentence about
     something else beside it, as the app shows the model a point with two summary
@@ -448,7 +452,7 @@ def pairs() -> list[tuple[str, str, int]]:
     out = []
     for g, (point, good, bad) in enumerate(groups):
         other = groups[(g + 7) % len(groups)][1][0]
-        for k, (said, label) in enumerate([(s, 1) for s in good] + [(s, 0) for s in bad]):
+        for k, (said, label) in enumerate(_labelled(good, bad)):
             out.append((point, said, label))
             out.append((point, f"{said} {other}" if k % 2 else f"{other} {said}", label))
     return out
@@ -457,4 +461,4 @@ def pairs() -> list[tuple[str, str, int]]:
 def held_out() -> list[tuple[str, str, int]]:
     """Spoken pairs no model or threshold was fitted on."""
     return [(point, said, label) for point, good, bad in _groups(held_out=True)
-            for said, label in [(s, 1) for s in good] + [(s, 0) for s in bad]]
+            for said, label in _labelled(good, bad)]

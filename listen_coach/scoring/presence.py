@@ -45,17 +45,18 @@ class Combiner:
 
 
 class PresenceModel:
-    def __init__(self, directory: Path, with_combiner: bool = True):
+    def __init__(self, directory: Path, with_combiner: bool = True, workers: int | None = None):
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        # One thread per call and pairs spread over the cores (pair_logits): a pair
-        # is too small a matrix for two threads to share well. Measured on 1,500
-        # REALSumm dev pairs, 2 cores: 8.3 ms a pair with one call at a time on two
-        # threads, 6.5 ms with two single-thread calls at once (same logits).
-        self.workers = max(1, min(2, os.cpu_count() or 1))
+        # By default one thread per call and pairs spread over the cores (pair_logits):
+        # a pair is too small a matrix for two threads to share well. `workers=1` runs
+        # one call at a time on all the threads instead; `python -m bench
+        # bench_pair_speed` compares the two (2 cores: 6.5 against 8.3 ms a pair).
+        cores = max(1, min(2, os.cpu_count() or 1))
+        workers = cores if workers is None else max(1, workers)
         options = ort.SessionOptions()
-        options.intra_op_num_threads = 1
+        options.intra_op_num_threads = 1 if workers > 1 else cores
         options.inter_op_num_threads = 1
         try:
             self.session = ort.InferenceSession(str(directory / "model.onnx"), options,
@@ -76,8 +77,8 @@ class PresenceModel:
         self.focus_sentences = int(recipe.get("focus_sentences", FOCUS_SENTENCES))
         self.tokenizer.enable_truncation(self.max_tokens, strategy="only_second")
         self.tokenizer.no_padding()  # one pair per call (pair_logits): nothing to pad
-        self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="point-scorer") \
-            if self.workers > 1 else None
+        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="point-scorer") \
+            if workers > 1 else None
         self.combiner = Combiner(tuple(data["weights"]), data["bias"], data["threshold"],
                                  tuple(data["features"])) if data else None
 
