@@ -32,7 +32,7 @@ def postgres(tmp_path_factory):
         pytest.skip("PostgreSQL is not installed (scripts/setup-system.sh --test installs it)")
     server = Postgres(Path("/tmp") / f"lc-pg-{os.getpid()}").start()
     yield server
-    server.stop("immediate")
+    server.remove()
 
 
 _db_count = 0

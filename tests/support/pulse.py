@@ -72,5 +72,7 @@ class VirtualMic:
                 pass
 
     def stop(self) -> None:
+        """Stop the server and delete its runtime folder (socket, pid file, cookie)."""
         subprocess.run(["pulseaudio", "--kill"], env=self.env, capture_output=True)
         self.kill()
+        shutil.rmtree(self.runtime_dir, ignore_errors=True)
