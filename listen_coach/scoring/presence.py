@@ -95,9 +95,9 @@ class PresenceModel:
         The int8 model quantizes its activations with one scale per call, so in a
         batch a pair's logit moves with its batch mates: by 0.2 on average and up to
         1.7 on the REALSumm dev pairs. A point's verdict must not change because
-        another point was added, and one pair per call costs about 5-10 % of the
-        throughput of batches of 8 (no padding either). onnxruntime releases the GIL
-        while it runs, so the calls go to one worker per core."""
+        another point was added, and padded batches of 8 are no faster than one pair a
+        call (`python -m bench bench_batch_drift` measures both). onnxruntime releases
+        the GIL while it runs, so the calls go to one worker per core."""
         encodings = self.tokenizer.encode_batch([prepare(p, s) for p, s in pairs])
         if self._pool is None or len(encodings) < 2:
             return np.array([self._run(e) for e in encodings], np.float64)
