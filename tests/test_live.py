@@ -10,7 +10,7 @@ from listen_coach.asr.live import LiveCaptioner
 from listen_coach.asr.wer import wer
 from listen_coach.audio.files import load_audio
 from listen_coach.audio.sources import FileSource
-from support.speech import SENTENCES, SYNTH_WER
+from support.speech import SENTENCES, SYNTH_WER, espeak
 
 pytestmark = pytest.mark.slow
 
@@ -71,3 +71,20 @@ def test_update_callback_runs_off_the_callers_thread(transcriber, speech_dir):
     live.feed(load_audio(speech_dir / "mentor.wav").samples)
     live.close()
     assert threads and threading.get_ident() not in threads
+
+
+def test_a_final_decode_led_astray_by_its_prompt_is_redone(transcriber, tmp_path):
+    """Audio that arrives faster than it is decoded (a busy machine, a fast replay) can
+    leave a misheard first word committed and cut, as the prompt of one long final
+    decode. Whisper misled by it wrote "and I'm not a bad guy." for 27 s of speech;
+    the windowed transcriber redoes such a decode."""
+    text = ("Leah, you had three deadlines on the same Friday, the budget report, a grant "
+            "application and the board slides, and then Sam went off sick so you picked up "
+            "his client calls too. You worked until eleven every night and by Wednesday you "
+            "felt overwhelmed. You missed your son's school play and felt guilty about it.")
+    audio = load_audio(espeak(text, tmp_path / "summary.wav", voice="en-us")).samples
+    live = LiveCaptioner(transcriber, step_seconds=120)  # one decode: the final one
+    live._prompt_text = "you can free me"  # as a burst leaves it: committed, then cut
+    live.feed(audio[int(1.3 * 16000):])
+    final = live.close()
+    assert wer(text.split(" ", 5)[-1], final.committed) <= SYNTH_WER, final.committed

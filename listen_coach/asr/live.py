@@ -40,6 +40,13 @@ PROMPT_CHARS = 200
 #: adds). A longer buffer (audio fed faster than real time, or a machine too busy to
 #: keep up) is finished by the windowed transcriber, so no audio is dropped.
 MAX_DECODE_SECONDS = 28.0
+#: A final decode with fewer words than this per second of speech (by VAD) has failed:
+#: people say 2-3 words a second, and a decode misled by its prompt (a misheard
+#: committed word) can stop after a few words or make up a sentence over 25 s of
+#: speech. The windowed transcriber, which takes no prompt, redoes such a buffer.
+MIN_WORDS_PER_SPEECH_SECOND = 0.5
+#: ...when there is this much speech to judge by.
+FELL_SHORT_MIN_SPEECH_SECONDS = 4.0
 
 
 class LiveCaptioner:
@@ -123,7 +130,8 @@ class LiveCaptioner:
         with self._lock:
             audio, offset = self._audio, self._offset
         start_s = offset / SAMPLE_RATE
-        if not speech_regions(audio):
+        regions = speech_regions(audio)
+        if not regions:
             self._tentative = []
             self._previous = []
             if len(audio) > 2 * SAMPLE_RATE:  # nothing to say in this buffer: drop all but 0.5 s
@@ -145,6 +153,9 @@ class LiveCaptioner:
             for w in result.words
         ]
         hyp = hyp_all[_new_content_index(self._since_cut, hyp_all):]
+        if final and _fell_short(hyp_all, regions):
+            self._finish_long(audio, start_s)
+            return
         if final:
             agreed = hyp
         else:
@@ -195,7 +206,8 @@ class LiveCaptioner:
     def _cut(self, absolute_sample: int) -> None:
         """Drop audio before `absolute_sample`; committed words there become the prompt."""
         if self._since_cut:
-            self._prompt_text = (self._prompt_text + _join(self._since_cut))[-PROMPT_CHARS:]
+            self._prompt_text = f"{self._prompt_text} {_join(self._since_cut)}".strip()[
+                -PROMPT_CHARS:]
             self._since_cut = []
         with self._lock:
             drop = max(0, min(absolute_sample - self._offset, len(self._audio)))
@@ -205,6 +217,13 @@ class LiveCaptioner:
     def _emit(self, final: bool) -> None:
         if self.on_update is not None:
             self.on_update(self.caption(final=final))
+
+
+def _fell_short(words: list[Word], regions: list[tuple[int, int]]) -> bool:
+    """Whether a decode holds far fewer words than the speech in its buffer."""
+    speech = sum(end - start for start, end in regions) / SAMPLE_RATE
+    return (speech >= FELL_SHORT_MIN_SPEECH_SECONDS
+            and len(words) < MIN_WORDS_PER_SPEECH_SECOND * speech)
 
 
 def _join(words: tuple[Word, ...] | list[Word]) -> str:
