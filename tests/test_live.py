@@ -76,8 +76,8 @@ def test_update_callback_runs_off_the_callers_thread(transcriber, speech_dir):
 def test_a_final_decode_led_astray_by_its_prompt_is_redone(transcriber, tmp_path):
     """Audio that arrives faster than it is decoded (a busy machine, a fast replay) can
     leave a misheard first word committed and cut, as the prompt of one long final
-    decode. Whisper misled by it wrote "and I'm not a bad guy." for 27 s of speech;
-    the windowed transcriber redoes such a decode."""
+    decode. Whisper misled by it wrote "at the very end of the day." for 27 s of
+    speech; a decode that falls this short of its speech is redone without the prompt."""
     text = ("Leah, you had three deadlines on the same Friday, the budget report, a grant "
             "application and the board slides, and then Sam went off sick so you picked up "
             "his client calls too. You worked until eleven every night and by Wednesday you "

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -40,10 +40,11 @@ PROMPT_CHARS = 200
 #: adds). A longer buffer (audio fed faster than real time, or a machine too busy to
 #: keep up) is finished by the windowed transcriber, so no audio is dropped.
 MAX_DECODE_SECONDS = 28.0
-#: A final decode with fewer words than this per second of speech (by VAD) has failed:
+#: A decode with fewer words than this per second of speech (by VAD) has failed:
 #: people say 2-3 words a second, and a decode misled by its prompt (a misheard
 #: committed word) can stop after a few words or make up a sentence over 25 s of
-#: speech. The windowed transcriber, which takes no prompt, redoes such a buffer.
+#: speech. It is decoded again without the prompt; a final decode that still falls
+#: short is redone by the windowed transcriber.
 MIN_WORDS_PER_SPEECH_SECOND = 0.5
 #: ...when there is this much speech to judge by.
 FELL_SHORT_MIN_SPEECH_SECONDS = 4.0
@@ -147,15 +148,17 @@ class LiveCaptioner:
             prompt = tuple(model.tokenizer(model.language or "en").encode(self._prompt_text))
         t0 = time.monotonic()
         result = model.decode(audio, beam_size=1, prompt=prompt)
+        if prompt and _fell_short(result.words, regions):
+            result = model.decode(audio, beam_size=1)  # the prompt misled it: once without
         self.decode_seconds.append(time.monotonic() - t0)
         hyp_all = [
             Word(w.text, round(start_s + w.start, 3), round(start_s + w.end, 3), w.probability)
             for w in result.words
         ]
-        hyp = hyp_all[_new_content_index(self._since_cut, hyp_all):]
         if final and _fell_short(hyp_all, regions):
             self._finish_long(audio, start_s)
             return
+        hyp = hyp_all[_new_content_index(self._since_cut, hyp_all):]
         if final:
             agreed = hyp
         else:
@@ -219,7 +222,7 @@ class LiveCaptioner:
             self.on_update(self.caption(final=final))
 
 
-def _fell_short(words: list[Word], regions: list[tuple[int, int]]) -> bool:
+def _fell_short(words: Sequence[object], regions: list[tuple[int, int]]) -> bool:
     """Whether a decode holds far fewer words than the speech in its buffer."""
     speech = sum(end - start for start, end in regions) / SAMPLE_RATE
     return (speech >= FELL_SHORT_MIN_SPEECH_SECONDS
