@@ -148,7 +148,10 @@ class LiveCaptioner:
             prompt = tuple(model.tokenizer(model.language or "en").encode(self._prompt_text))
         t0 = time.monotonic()
         result = model.decode(audio, beam_size=1, prompt=prompt)
-        if prompt and _fell_short(result.words, regions):
+        # Only where this decode's words are committed whole, unchecked by agreement (the
+        # final decode, or a buffer past FORCE_SECONDS), is a second decode worth its cost.
+        whole = final or len(audio) > FORCE_SECONDS * SAMPLE_RATE
+        if prompt and whole and _fell_short(result.words, regions):
             result = model.decode(audio, beam_size=1)  # the prompt misled it: once without
         self.decode_seconds.append(time.monotonic() - t0)
         hyp_all = [
