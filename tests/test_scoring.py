@@ -8,6 +8,7 @@ import pytest
 
 from listen_coach.scoring import classify_question, match_points
 from listen_coach.scoring.faithfulness import check
+from listen_coach.scoring.feelings import feelings_in
 from listen_coach.scoring.paraphrase import echo
 from listen_coach.scoring.points import extract_points
 from listen_coach.scoring.report import score_round
@@ -64,6 +65,22 @@ def test_a_different_number_is_not_covered():
 def test_three_and_3_are_the_same():
     [m] = match_points(["I stayed late three nights."], "You worked late 3 nights.")
     assert m.covered and m.conflict is None
+
+
+def test_a_feeling_in_other_words_is_the_same_feeling():
+    from listen_coach.scoring.lexical import overlap
+
+    ov = overlap("I was furious that the rent went up again.",
+                 "You were angry that the rent went up again.")
+    assert ov.recall == 1.0
+
+
+def test_what_a_negated_apposition_contrasts_is_not_negated():
+    # "not even a meeting" negates the meeting, not the email it is set against.
+    said = "I heard about the layoffs from an email, not even a meeting. It was a shock."
+    [m] = match_points([said.split(". ")[0] + "."], "You heard about the layoffs by email.")
+    assert m.conflict is None
+    assert check(said, "You heard about the layoffs by email.") == []
 
 
 def test_something_unrelated_is_not_covered():
@@ -133,6 +150,21 @@ def test_feelings_named_and_reflected():
     missed = score_round(SPEAKER, "Your supplier went bust and you found another one.")
     assert reflected.feelings.reflected and not missed.feelings.reflected
     assert "anxious" in missed.feelings.missed
+
+
+@pytest.mark.parametrize(("said", "family"), [
+    ("I have been feeling down lately.", "sad"),
+    ("I do not want to let them down.", None),
+    ("I sat down with my manager.", None),
+    ("I felt lost in the first month.", "confused"),
+    ("I lost my job in March.", None),
+    ("I feel so alone at the moment.", "lonely"),
+    ("I did the funding bids alone.", None),
+    ("I felt ignored in that meeting.", "lonely"),
+    ("I ignored the email for a week.", None),
+])
+def test_a_feeling_word_counts_only_in_its_feeling_sense(said, family):
+    assert list(feelings_in(said)) == ([family] if family else []), feelings_in(said)
 
 
 # -- points -----------------------------------------------------------------------------
@@ -207,6 +239,13 @@ def test_tips_quote_the_round():
     assert any(word in text for word in ("supplier", "Leeds", "three nights", "Amira",
                                          "Bristol", "anxious"))
     assert "“Did it go okay?”" in text  # the closed question, quoted
+
+
+def test_a_quoted_point_inside_a_tip_starts_in_lower_case():
+    result = score_round("The boiler broke on the coldest night of the year. I had to take two "
+                         "days off work to wait for the engineer.",
+                         "You took two days off work to wait for the engineer.")
+    assert "You missed that the boiler broke on the coldest night of the year." in result.tips
 
 
 def test_round_with_annotated_points_uses_them():

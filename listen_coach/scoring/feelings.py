@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from listen_coach.scoring.nlp import expand_contractions, parse
 
@@ -48,9 +47,22 @@ SHOWN: dict[str, str] = {
 }
 
 
-@lru_cache(maxsize=1)
-def feeling_words() -> frozenset[str]:
-    return frozenset(w for w in _WORD_TO_FAMILY if " " not in w)
+#: Feeling words with an everyday sense that is no feeling: "let them *down*", "I
+#: *lost* my job", "I did it *alone*", "I *ignored* the email". They count only where
+#: they describe someone (_describes_someone).
+EVERYDAY_SENSE = frozenset({"down", "lost", "hurt", "stuck", "alone", "rough", "mad", "torn",
+                            "tense", "ignored", "excluded", "invisible", "drained"})
+#: Verbs that link a subject to how it is: "I *feel* lost", "she *went* mad".
+_LINKING = frozenset({"be", "feel", "seem", "look", "sound", "get", "become", "go", "grow",
+                      "stay", "remain", "keep"})
+#: Auxiliaries before a participle that says how someone is ("was lost", "got stuck",
+#: "felt ignored"; the tagger sometimes reads "felt" as an auxiliary, lemma unchanged).
+_BE_GET_FEEL = frozenset({"be", "get", "got", "feel", "felt"})
+
+
+def family_of(word: str) -> str | None:
+    """The feeling family of a lower-case word or lemma, if it names a feeling."""
+    return _WORD_TO_FAMILY.get(word)
 
 
 def feelings_in(text: str) -> dict[str, str]:
@@ -63,9 +75,28 @@ def feelings_in(text: str) -> dict[str, str]:
     for tok in parse(expand_contractions(text)):
         for key in (tok.lower_, tok.lemma_.lower()):
             fam = _WORD_TO_FAMILY.get(key)
-            if fam and not _negated(tok):
+            if fam and not _negated(tok) and (key not in EVERYDAY_SENSE
+                                              or _describes_someone(tok)):
                 found.setdefault(fam, tok.text)
     return found
+
+
+def names_a_feeling(tok) -> bool:
+    """Whether a parsed token is a feeling word in its feeling sense (negated or not)."""
+    return any(key in _WORD_TO_FAMILY and (key not in EVERYDAY_SENSE or _describes_someone(tok))
+               for key in (tok.lower_, tok.lemma_.lower()))
+
+
+def _describes_someone(tok) -> bool:
+    """The word says how someone is: the complement of a linking verb ("feeling down",
+    "I was mad"), or a participle after be/get ("I was lost", "we got stuck"), not an
+    action ("I lost my keys") or a direction ("sat down", "let them down")."""
+    if tok.head is not tok and tok.head.lemma_ in _LINKING and tok.dep_ in (
+            "acomp", "advmod", "attr", "oprd", "xcomp"):
+        return True
+    return tok.tag_ in ("VBN", "JJ") and any(
+        c.dep_ in ("aux", "auxpass") and (c.lemma_ in _BE_GET_FEEL or c.lower_ in _BE_GET_FEEL)
+        for c in tok.children)
 
 
 def _negated(tok) -> bool:

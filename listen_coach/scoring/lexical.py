@@ -151,7 +151,9 @@ def _negation_scope(tok) -> set[str]:
     doc = tok.doc
     scope |= {_key(t) for t in doc[tok.i + 1:min(tok.i + 4, tok.sent.end)] if t.pos_ == "VERB"
               or (t.pos_ == "AUX" and t.dep_ == "ROOT")}
-    if head.pos_ in {"NOUN", "PROPN", "PRON"} and head.head is not head:
+    # ...but not past an apposition, which contrasts: in "from a letter, not even a
+    # phone call" the letter is what happened.
+    if head.pos_ in {"NOUN", "PROPN", "PRON"} and head.head is not head and head.dep_ != "appos":
         scope.add(_key(head.head))
     return scope - NEGATIONS  # "are nobody" / "has nobody": the cue is not its own scope
 
@@ -170,6 +172,27 @@ class Overlap:
 
 def _prefix(key: str) -> str:
     return key[:6] if len(key) > 6 else key
+
+
+@lru_cache(maxsize=65536)
+def _kin(key: str) -> str | None:
+    """A feeling word's family ("furious" and "angry" are one), so that a summary may
+    name a feeling in its own word. Words with an everyday sense ("down", "lost") are
+    left to match as themselves."""
+    from listen_coach.scoring.feelings import EVERYDAY_SENSE, family_of
+
+    family = family_of(key)
+    return f"~{family}" if family and key not in EVERYDAY_SENSE else None
+
+
+def _keys_of(tokens) -> set[str]:
+    """Everything a token may be matched by: its key, its prefix, its feeling family."""
+    keys = {t.key for t in tokens} | {_prefix(t.key) for t in tokens}
+    return keys | {k for t in tokens if (k := _kin(t.key))}
+
+
+def _matches(key: str, keys: set[str]) -> bool:
+    return key in keys or _prefix(key) in keys or (_kin(key) or "") in keys
 
 
 def subset(a: Analysed, first: int, last: int) -> Analysed:
@@ -216,8 +239,7 @@ def overlap(point: str, summary: str) -> Overlap:
 def overlap_of(p: Analysed, s: Analysed) -> Overlap:
     if not p.tokens:
         return Overlap(0.0, 0.0, -1, (), (), False, False, 0.0)
-    keys = {t.key for t in s.tokens} | {_prefix(t.key) for t in s.tokens}
-    keys |= _compounds(s.tokens)
+    keys = _keys_of(s.tokens) | _compounds(s.tokens)
     # A name the recogniser garbled into an ordinary word ("Marta" as "marty") is still
     # the name; a different name written as one ("Maria") is not, so only lower-case
     # words are candidates (the tagger may still call a lower-case "marty" a name).
@@ -227,16 +249,15 @@ def overlap_of(p: Analysed, s: Analysed) -> Overlap:
             keys.add(t.key)
     total = sum(weight(t.key) for t in p.tokens if t.key != "SPEAKER") or 1.0
     found = sum(weight(t.key) for t in p.tokens
-                if t.key != "SPEAKER" and (t.key in keys or _prefix(t.key) in keys))
+                if t.key != "SPEAKER" and _matches(t.key, keys))
     # Best sentence: the one that covers most of the point's weight.
     per_sentence: dict[int, float] = {}
-    point_keys = {t.key for t in p.tokens} | {_prefix(t.key) for t in p.tokens}
+    point_keys = _keys_of(p.tokens)
     for t in s.tokens:
-        if t.key != "SPEAKER" and (t.key in point_keys or _prefix(t.key) in point_keys):
+        if t.key != "SPEAKER" and _matches(t.key, point_keys):
             per_sentence[t.sentence] = per_sentence.get(t.sentence, 0.0) + weight(t.key)
     best = max(per_sentence, key=lambda i: per_sentence[i]) if per_sentence else -1
-    matched = tuple(t for t in s.tokens if t.sentence == best and (
-        t.key in point_keys or _prefix(t.key) in point_keys))
+    matched = tuple(t for t in s.tokens if t.sentence == best and _matches(t.key, point_keys))
     sentence_recall = min(1.0, per_sentence.get(best, 0.0) / total)
     missing_numbers = tuple(sorted(p.numbers - s.numbers))
     best_numbers = set(s.sentence_numbers[best]) if best >= 0 and s.sentence_numbers else set()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from listen_coach.scoring.feelings import feeling_words
+from listen_coach.scoring.feelings import names_a_feeling
 from listen_coach.scoring.lexical import weight
 from listen_coach.scoring.nlp import expand_contractions, parse, strip_fillers
 
@@ -141,7 +141,6 @@ def extract_points(transcript: str, limit: int = MAX_POINTS) -> list[Point]:
     if not text:
         return []
     doc = parse(text)
-    feelings = feeling_words()
     last_person: str | None = None
     found: list[Point] = []
     for sent in doc.sents:
@@ -169,7 +168,7 @@ def extract_points(transcript: str, limit: int = MAX_POINTS) -> list[Point]:
                 tags.append("name")
             if any(t.like_num or t.lower_ in _TIMES_AND_AMOUNTS for t in clause):
                 tags.append("number")
-            if any(t.lemma_.lower() in feelings or t.lower_ in feelings for t in clause):
+            if any(names_a_feeling(t) for t in clause):
                 tags.append("feeling")
             rarity = sum(weight(t.lemma_.lower()) for t in content) / len(content)
             salience = 1.0 + 0.5 * len(tags) + 0.1 * (rarity - 3.0)

@@ -242,6 +242,17 @@ def _best_wording(points: list[str], wordings: list[list[str]], summary: str,
     return [replace(best[i], point=points[i]) for i in range(len(points))]
 
 
+def _within(clause: str) -> str:
+    """A sentence set inside another ("You missed that ..."): its first word loses its
+    capital unless it is a name or "I" ("the council wants", but "Marcus thinks")."""
+    if not clause[:1].isupper():
+        return clause
+    first = parse(clause)[0]
+    if first.text == "I" or first.pos_ == "PROPN":
+        return clause
+    return clause[:1].lower() + clause[1:]
+
+
 def _quote(text: str, limit: int = 70) -> str:
     text = text.strip().rstrip(".")
     return f"“{text if len(text) <= limit else text[:limit].rsplit(' ', 1)[0] + '…'}”"
@@ -265,7 +276,7 @@ def _tips(points: tuple[ScoredPoint, ...], issues: tuple[faith.Issue, ...],
         if missed[0].match.conflict:
             tips.append(f"Check {_quote(point)}: your version changed its meaning.")
         else:
-            tips.append(f"You missed that {third_person(point, name)}.")
+            tips.append(f"You missed that {_within(third_person(point, name))}.")
     if question is None and not notes:
         top = max(points, key=lambda p: p.weight, default=None)
         subject = _topic(top.match.point) if top else None
@@ -298,7 +309,7 @@ def _tips(points: tuple[ScoredPoint, ...], issues: tuple[faith.Issue, ...],
         if caught:
             best = max(caught, key=lambda p: p.weight).match.point.rstrip(".")
             tips.append(f"Well heard: you caught {len(caught)} of {len(points)} points, "
-                        f"including that {third_person(best, name)}.")
+                        f"including that {_within(third_person(best, name))}.")
     if len(tips) < 2 and question is not None and question.kind == "open":
         tips.append(f"Good open question: {_quote(question.text)}.")
     for note in notes:
