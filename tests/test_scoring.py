@@ -62,6 +62,18 @@ def test_a_different_number_is_not_covered():
     assert not m.covered and m.conflict == "number"
 
 
+@pytest.mark.parametrize(("said", "numbers"), [
+    ("a one thirty-second pitch", ["30"]),
+    ("two three people", ["2", "3"]),
+    ("twenty-five people", ["25"]),
+    ("four hundred thousand pounds", ["400000"]),
+])
+def test_number_words_make_numbers_only_in_number_order(said, numbers):
+    from listen_coach.scoring.nlp import number_spans
+
+    assert [n for *_, n in number_spans(said)] == numbers
+
+
 def test_three_and_3_are_the_same():
     [m] = match_points(["I stayed late three nights."], "You worked late 3 nights.")
     assert m.covered and m.conflict is None
@@ -100,6 +112,15 @@ def test_invented_and_distorted_statements_are_flagged():
     assert "invented" in issues and "bonus" in issues["invented"].summary_text
 
 
+def test_the_speaker_addressed_by_name_is_not_a_different_name():
+    assert check(SPEAKER, "Sam, you stayed late three nights to sort out the orders.") == []
+
+
+def test_an_elliptical_negative_agrees_with_what_was_said():
+    said = "I promised to send the samples. And then I didn't. For six weeks."
+    assert check(said, "You promised samples, but you didn't for about six weeks.") == []
+
+
 def test_a_faithful_summary_has_no_issues():
     summary = ("Your main supplier in Leeds went bust, so you worked late to replace them "
                "and Amira covered your other clients.")
@@ -135,6 +156,11 @@ def test_question_pertinence():
     assert on.question.pertinent and not off.question.pertinent
 
 
+def test_a_question_that_refers_back_is_on_topic():
+    back = score_round(SPEAKER, "Your supplier went bust. What surprised you most about that?")
+    assert back.question.pertinent
+
+
 # -- paraphrase and feelings ----------------------------------------------------------
 
 def test_parroting_is_detected():
@@ -162,6 +188,8 @@ def test_feelings_named_and_reflected():
     ("I did the funding bids alone.", None),
     ("I felt ignored in that meeting.", "lonely"),
     ("I ignored the email for a week.", None),
+    ("The money scares me.", "worried"),
+    ("It really annoyed her.", "frustrated"),
 ])
 def test_a_feeling_word_counts_only_in_its_feeling_sense(said, family):
     assert list(feelings_in(said)) == ([family] if family else []), feelings_in(said)

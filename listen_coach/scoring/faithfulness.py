@@ -31,6 +31,10 @@ _FRAMING = re.compile(
     r"if i understood (you )?(right|correctly),?|you('re| are) saying( that)?|you said( that)?|"
     r"i heard( that)?|it seems like|correct me if i'm wrong,? but|let me check,?)\s*",
     re.I)
+#: The speaker addressed by name at the start ("Priya, you used to ask ..."): a
+#: speaker seldom says their own name, so the name would read as one they never said.
+_VOCATIVE = re.compile(r"^(?:(?i:so|and|well),?\s+)?[A-Z][\w'-]+,\s+"
+                       r"(?=(?i:you|your|it|so|that|what|when|if|i)\b)(?!(?i:you sa))")
 #: A statement whose closest window already holds this share of its content words
 #: cannot be *invented* (the rule below needs recall under it), so the model is not
 #: asked about it: its closest window is the support checked for a changed number,
@@ -58,7 +62,7 @@ def claims(summary: str) -> list[str]:
         text = sent.text.strip()
         if not text or text in questions or text.endswith("?"):
             continue
-        unframed = _FRAMING.sub("", text).strip()
+        unframed = _FRAMING.sub("", _VOCATIVE.sub("", text)).strip()
         # The sentence as parsed with its summary, unless framing was cut off it.
         sentence = sent if unframed == text else (
             next(iter(parse(unframed).sents)) if unframed else None)

@@ -34,7 +34,31 @@ FAMILIES: dict[str, tuple[str, ...]] = {
               "proud", "relieved", "relief", "grateful", "thankful", "hopeful", "optimistic",
               "confident", "energised", "energized"),
 }
-_WORD_TO_FAMILY = {w: fam for fam, words in FAMILIES.items() for w in words}
+#: The verbs of these feelings, as the lemmatizer gives them ("it scares me", "that
+#: annoyed her"). Verbs with a common sense that is no feeling ("ignore", "drain",
+#: "relieve") are left out.
+VERBS: dict[str, tuple[str, ...]] = {
+    "frustrated": ("annoy", "irritate", "frustrate", "anger", "infuriate"),
+    "worried": ("scare", "frighten", "terrify", "unnerve"),
+    "sad": ("sadden", "disappoint", "depress", "devastate"),
+    "embarrassed": ("embarrass", "humiliate", "mortify"),
+    "stressed": ("overwhelm",),
+    "confused": ("confuse", "baffle"),
+    "happy": ("excite", "delight", "thrill"),
+}
+
+
+def _forms(verb: str) -> tuple[str, ...]:
+    """A regular verb's forms: the lemmatizer misses some ("scares" -> "scar")."""
+    if verb.endswith("y"):
+        return verb, verb[:-1] + "ies", verb[:-1] + "ied", verb + "ing"
+    if verb.endswith("e"):
+        return verb, verb + "s", verb + "d", verb[:-1] + "ing"
+    return verb, verb + "s", verb + "ed", verb + "ing"
+
+
+_WORD_TO_FAMILY = {**{w: fam for fam, words in VERBS.items() for v in words for w in _forms(v)},
+                   **{w: fam for fam, words in FAMILIES.items() for w in words}}
 #: Feelings shown rather than named: what people say when they do not use the word.
 SHOWN: dict[str, str] = {
     "couldn't sleep": "worried", "could not sleep": "worried", "lying awake": "worried",

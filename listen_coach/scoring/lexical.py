@@ -139,6 +139,10 @@ _AUXILIARIES = {"be", "do", "have", "will", "would", "can", "could", "shall", "s
 _COMPLEMENTS = {"acomp", "attr", "oprd"}
 
 
+#: Parts of speech that carry no meaning a negation could flip.
+_FUNCTION_POS = {"ADP", "DET", "CCONJ", "SCONJ", "PART", "PUNCT"}
+
+
 def _negation_scope(tok) -> set[str]:
     """Lemmas a negation cue applies to: its head, the head's complement, and for
     "no"/"none" before a noun, the word that noun depends on."""
@@ -155,7 +159,10 @@ def _negation_scope(tok) -> set[str]:
     # phone call" the letter is what happened.
     if head.pos_ in {"NOUN", "PROPN", "PRON"} and head.head is not head and head.dep_ != "appos":
         scope.add(_key(head.head))
-    return scope - NEGATIONS  # "are nobody" / "has nobody": the cue is not its own scope
+    # "are nobody" / "has nobody": the cue is not its own scope. Nor is a function word:
+    # a cue hung on "for" in "you did not for six weeks" is a parse that lost its verb.
+    function = {_key(t) for t in (head, head.head) if t.pos_ in _FUNCTION_POS}
+    return scope - NEGATIONS - function
 
 
 @dataclass(frozen=True)
@@ -185,14 +192,18 @@ def _kin(key: str) -> str | None:
     return f"~{family}" if family and key not in EVERYDAY_SENSE else None
 
 
+def _family(t: Token) -> str | None:
+    return _kin(t.key) or _kin(t.text.lower())
+
+
 def _keys_of(tokens) -> set[str]:
     """Everything a token may be matched by: its key, its prefix, its feeling family."""
     keys = {t.key for t in tokens} | {_prefix(t.key) for t in tokens}
-    return keys | {k for t in tokens if (k := _kin(t.key))}
+    return keys | {k for t in tokens if (k := _family(t))}
 
 
-def _matches(key: str, keys: set[str]) -> bool:
-    return key in keys or _prefix(key) in keys or (_kin(key) or "") in keys
+def _matches(t: Token, keys: set[str]) -> bool:
+    return t.key in keys or _prefix(t.key) in keys or (_family(t) or "") in keys
 
 
 def subset(a: Analysed, first: int, last: int) -> Analysed:
@@ -249,15 +260,15 @@ def overlap_of(p: Analysed, s: Analysed) -> Overlap:
             keys.add(t.key)
     total = sum(weight(t.key) for t in p.tokens if t.key != "SPEAKER") or 1.0
     found = sum(weight(t.key) for t in p.tokens
-                if t.key != "SPEAKER" and _matches(t.key, keys))
+                if t.key != "SPEAKER" and _matches(t, keys))
     # Best sentence: the one that covers most of the point's weight.
     per_sentence: dict[int, float] = {}
     point_keys = _keys_of(p.tokens)
     for t in s.tokens:
-        if t.key != "SPEAKER" and _matches(t.key, point_keys):
+        if t.key != "SPEAKER" and _matches(t, point_keys):
             per_sentence[t.sentence] = per_sentence.get(t.sentence, 0.0) + weight(t.key)
     best = max(per_sentence, key=lambda i: per_sentence[i]) if per_sentence else -1
-    matched = tuple(t for t in s.tokens if t.sentence == best and _matches(t.key, point_keys))
+    matched = tuple(t for t in s.tokens if t.sentence == best and _matches(t, point_keys))
     sentence_recall = min(1.0, per_sentence.get(best, 0.0) / total)
     missing_numbers = tuple(sorted(p.numbers - s.numbers))
     best_numbers = set(s.sentence_numbers[best]) if best >= 0 and s.sentence_numbers else set()

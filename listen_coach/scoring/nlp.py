@@ -151,24 +151,61 @@ _NUMBER_WORDS = ("zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|t
 _NUMBER_RUN = re.compile(rf"\b(?:{_NUMBER_WORDS})(?:[\s-]+(?:{_NUMBER_WORDS}))*\b", re.I)
 
 
+_NUMBER_WORD = re.compile(rf"\b(?:{_NUMBER_WORDS})\b", re.I)
+_KINDS = {**dict.fromkeys("zero one two three four five six seven eight nine".split(), "unit"),
+          **dict.fromkeys("ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+                          "eighteen nineteen".split(), "teen"),
+          **dict.fromkeys("twenty thirty forty fifty sixty seventy eighty ninety".split(),
+                          "tens"),
+          **dict.fromkeys("hundred thousand million".split(), "scale")}
+#: What may follow what inside one number: "twenty five", "five hundred", "two thousand
+#: and six" are one number each; "one thirty-second pitch", "two, three people" and
+#: "five twenty" are not (read as one, they would be 31, 5 and 25).
+_FOLLOWS = {"unit": {"scale"}, "teen": {"scale"}, "tens": {"unit", "scale"},
+            "scale": {"unit", "teen", "tens", "scale"}}
+
+
+def _numbers_in_run(run: re.Match[str]) -> list[tuple[int, int]]:
+    """A run of number words cut into the numbers it holds, as (start, end) in the text."""
+    groups: list[tuple[int, int]] = []
+    previous = None
+    for word in _NUMBER_WORD.finditer(run.group(0)):
+        kind = _KINDS[word.group(0).lower()]
+        start, end = run.start() + word.start(), run.start() + word.end()
+        if previous is not None and kind in _FOLLOWS[previous]:
+            groups[-1] = (groups[-1][0], end)
+        else:
+            groups.append((start, end))
+        previous = kind
+    return groups
+
+
 def number_spans(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, digits) of every run of number words ("forty-two" -> "42")."""
+    """(start, end, digits) of every number said in words ("forty-two" -> "42")."""
     out = []
-    for m in _NUMBER_RUN.finditer(text):
-        if m.group(0).lower() == "one":
-            continue
-        words = normalise_words(m.group(0))
-        if len(words) == 1 and words[0].isdigit():
-            out.append((m.start(), m.end(), words[0]))
+    for run in _NUMBER_RUN.finditer(text):
+        for start, end in _numbers_in_run(run):
+            said = text[start:end]
+            if said.lower() == "one":
+                continue
+            words = normalise_words(said)
+            if len(words) == 1 and words[0].isdigit():
+                out.append((start, end, words[0]))
     return out
 
 
 def digits(text: str) -> str:
     """Number words as digits, the rest untouched ("three nights" -> "3 nights")."""
-    def convert(match: re.Match[str]) -> str:
-        if match.group(0).lower() == "one":  # "no one", "one of them": a pronoun as often
-            return match.group(0)
-        words = normalise_words(match.group(0))
-        return " ".join(words) if words else match.group(0)
+    def convert(run: re.Match[str]) -> str:
+        out, last = [], run.start()
+        for start, end in _numbers_in_run(run):
+            said = text[start:end]
+            out.append(text[last:start])
+            # "no one", "one of them": a pronoun as often as a number
+            words = normalise_words(said) if said.lower() != "one" else []
+            out.append(" ".join(words) if words else said)
+            last = end
+        out.append(text[last:run.end()])
+        return "".join(out)
 
     return _NUMBER_RUN.sub(convert, text)

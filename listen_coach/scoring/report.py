@@ -91,14 +91,28 @@ class DrillScore:
         return data
 
 
+#: Pronouns that point back at what was just said: "What surprised you most about
+#: *that*?", "How did *it* feel when *she* answered?" ask about the speaker's story
+#: without naming it again.
+_REFERRING = {"that", "this", "it", "she", "he", "they", "them", "her", "him", "those",
+              "these"}
+#: The pertinence of a question that follows on by a pronoun rather than a word the
+#: speaker said: on topic (>= PERTINENT), but below one that names a point.
+FOLLOWS_ON = 0.5
+
+
 def _pertinence(question: str, speaker: str) -> float:
     q = analyse(question)
     said = {t.key for t in analyse(speaker).tokens}
     content = [t for t in q.tokens if t.key != "SPEAKER"]
     if not content:
-        return 0.5  # "How did that feel?": follows on, but names nothing
+        return FOLLOWS_ON  # "How did that feel?": follows on, but names nothing
     total = sum(weight(t.key) for t in content)
-    return round(sum(weight(t.key) for t in content if t.key in said) / total, 4)
+    share = round(sum(weight(t.key) for t in content if t.key in said) / total, 4)
+    if share < PERTINENT and any(t.lower_ in _REFERRING and t.pos_ == "PRON"
+                                 for t in parse(question)):
+        return FOLLOWS_ON
+    return share
 
 
 def _question(summary: str, speaker: str) -> QuestionResult | None:
