@@ -207,6 +207,14 @@ def test_points_are_atomic_and_clean():
     assert {"name", "number", "feeling"} <= tags
 
 
+def test_two_verbs_of_one_clause_keep_their_and_when_another_clause_splits_off():
+    points = [p.text for p in extract_points(
+        "The physio comes twice a week and says he could walk by Easter, but he will not "
+        "do the exercises.")]
+    assert points == ["The physio comes twice a week and says he could walk by Easter",
+                      "He will not do the exercises"]
+
+
 def test_because_clauses_and_there_is_split_but_conditions_are_not():
     points = [p.text for p in extract_points(
         "We started it two years ago with, like, six volunteers, and now there are nearly "

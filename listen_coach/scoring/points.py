@@ -66,9 +66,16 @@ def _own_clause(tok) -> bool:
 
 
 def _joins(tok, groups: dict, root) -> bool:
-    """The word that joined a split-off clause to the rest ("and", "because")."""
-    return tok.head.i in groups and (tok.dep_ == "cc" or
-                                     (tok.dep_ == "mark" and tok.head.i != root.i))
+    """The word that joined a split-off clause to the rest ("and", "because"), not an
+    "and" between two verbs of one clause ("comes twice a week and says ...")."""
+    if tok.head.i not in groups:
+        return False
+    if tok.dep_ == "cc":
+        if tok.i < tok.head.i:
+            return True  # hung on the clause it opens
+        joined = next((c for c in tok.head.children if c.dep_ == "conj" and c.i > tok.i), None)
+        return joined is None or joined.i in groups
+    return tok.dep_ == "mark" and tok.head.i != root.i
 
 
 def clauses(sent) -> list[list]:
