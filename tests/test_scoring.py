@@ -144,9 +144,10 @@ def test_open_and_closed_questions(text, kind):
     assert classify_question(text) == kind
 
 
-def test_offer_of_help_is_recognised():
-    result = score_round(SPEAKER, "Your supplier went bust and you found a new one. "
-                                  "How can I help?")
+@pytest.mark.parametrize("offer", ["How can I help?",
+                                   "What kind of help would make the biggest difference?"])
+def test_offer_of_help_is_recognised(offer):
+    result = score_round(SPEAKER, f"Your supplier went bust and you found a new one. {offer}")
     assert result.question and result.question.offer_of_help
 
 

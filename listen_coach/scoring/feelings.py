@@ -27,7 +27,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "stressed": ("stressed", "stress", "stressful", "overwhelmed", "overwhelming",
                  "exhausted", "exhausting", "tired", "tiring", "drained", "draining",
                  "burned out", "burnt out", "swamped", "pressure", "pressured", "rough",
-                 "hard going"),
+                 "hard going", "worn out", "shattered", "knackered"),
     "lonely": ("lonely", "alone", "isolated", "left out", "ignored", "invisible", "excluded"),
     "confused": ("confused", "confusing", "lost", "unsure", "uncertain", "torn", "stuck"),
     "happy": ("happy", "glad", "pleased", "delighted", "excited", "exciting", "thrilled",
@@ -75,7 +75,8 @@ SHOWN: dict[str, str] = {
 #: *lost* my job", "I did it *alone*", "I *ignored* the email". They count only where
 #: they describe someone (_describes_someone).
 EVERYDAY_SENSE = frozenset({"down", "lost", "hurt", "stuck", "alone", "rough", "mad", "torn",
-                            "tense", "ignored", "excluded", "invisible", "drained"})
+                            "tense", "ignored", "excluded", "invisible", "drained",
+                            "shattered"})
 #: Verbs that link a subject to how it is: "I *feel* lost", "she *went* mad".
 _LINKING = frozenset({"be", "feel", "seem", "look", "sound", "get", "become", "go", "grow",
                       "stay", "remain", "keep"})

@@ -38,7 +38,8 @@ _TAG = re.compile(r",\s*(right|yeah|no|isn't it|aren't you|didn't you|don't you|
 _OFFER = re.compile(
     r"\b(how (can|could|might) (i|we) (help|support)|(is there )?anything (i|we) can do|"
     r"what can (i|we) do( to help| for you)?|can (i|we) help|what would (help|be helpful)|"
-    r"what do you need( from me)?|how can i be (of )?help|what would support look like)\b", re.I)
+    r"what do you need( from me)?|how can i be (of )?help|what would support look like|"
+    r"what (kind|sort|type) of (help|support))\b", re.I)
 
 
 @dataclass(frozen=True)
