@@ -158,8 +158,8 @@ _KINDS = {**dict.fromkeys("zero one two three four five six seven eight nine".sp
           **dict.fromkeys("twenty thirty forty fifty sixty seventy eighty ninety".split(),
                           "tens"),
           **dict.fromkeys("hundred thousand million".split(), "scale")}
-#: What may follow what inside one number: "twenty five", "five hundred", "two thousand
-#: and six" are one number each; "one thirty-second pitch", "two, three people" and
+#: What may follow what inside one number: "twenty five", "five hundred", "four hundred
+#: thousand" are one number each; "one thirty-second pitch", "two three people" and
 #: "five twenty" are not (read as one, they would be 31, 5 and 25).
 _FOLLOWS = {"unit": {"scale"}, "teen": {"scale"}, "tens": {"unit", "scale"},
             "scale": {"unit", "teen", "tens", "scale"}}
