@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bench import app, asr, exercises, one_mic, scoring, turns
 
-BENCHES = [asr.bench_final_pass, asr.bench_live_lag, asr.bench_process,
+BENCHES = [asr.bench_final_pass, asr.bench_live_lag, asr.bench_process, asr.bench_speech_rate,
            scoring.bench_presence, scoring.bench_pair_speed, scoring.bench_batch_drift,
            scoring.bench_parse_cost, scoring.bench_spoken,
            scoring.bench_round, turns.bench_two_channel, one_mic.bench_one_mic,

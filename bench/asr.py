@@ -148,3 +148,23 @@ def bench_process(rows: list[dict]) -> None:
                  "detail": "import + model load + 11 s clip, median of 3"})
     rows.append({"name": "asr.peak_memory_mib", "value": max(r[2] for r in runs),
                  "target": "<= 600", "detail": "peak RSS of `listen-coach transcribe`"})
+
+
+def bench_speech_rate(rows: list[dict]) -> None:
+    """Words per second of speech (Silero VAD regions), the yardstick of live.py's
+    MIN_WORDS_PER_SPEECH_SECOND: the solo passages at both rates and the real clips."""
+    from listen_coach.asr.transcriber import speech_regions
+    from listen_coach.audio.files import load_audio
+    from listen_coach.drill.packs import load_library
+
+    clips = [(p.audio[rate], p.text) for p in load_library().passages
+             for rate in ("normal", "slow")] + shared_clips()
+    rates = []
+    for path, text in clips:
+        audio = load_audio(path).samples
+        speech = sum(end - start for start, end in speech_regions(audio)) / 16000
+        if speech >= 2.0:
+            rates.append(len(text.split()) / speech)
+    rows.append({"name": "asr.words_per_speech_second", "value": round(min(rates), 2),
+                 "detail": f"slowest of {len(rates)} recordings (value); median "
+                 f"{statistics.median(rates):.2f}, fastest {max(rates):.2f}"})

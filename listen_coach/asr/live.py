@@ -41,7 +41,8 @@ PROMPT_CHARS = 200
 #: keep up) is finished by the windowed transcriber, so no audio is dropped.
 MAX_DECODE_SECONDS = 28.0
 #: A decode with fewer words than this per second of speech (by VAD) has failed:
-#: people say 2-3 words a second, and a decode misled by its prompt (a misheard
+#: recordings here hold 1.9-3.3 words a second of speech (median 2.7; `python -m bench
+#: bench_speech_rate`), and a decode misled by its prompt (a misheard
 #: committed word) can stop after a few words or make up a sentence over 25 s of
 #: speech. It is decoded again without the prompt; a final decode that still falls
 #: short is redone by the windowed transcriber.
