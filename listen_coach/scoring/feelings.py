@@ -98,18 +98,24 @@ def feelings_in(text: str) -> dict[str, str]:
         if " " in phrase and re.search(rf"\b{re.escape(phrase)}\b", lowered):
             found.setdefault(family, phrase)
     for tok in parse(expand_contractions(text)):
-        for key in (tok.lower_, tok.lemma_.lower()):
-            fam = _WORD_TO_FAMILY.get(key)
-            if fam and not _negated(tok) and (key not in EVERYDAY_SENSE
-                                              or _describes_someone(tok)):
-                found.setdefault(fam, tok.text)
+        felt = _feeling_of(tok)
+        if felt and not _negated(tok):
+            found.setdefault(felt, tok.text)
     return found
 
 
 def names_a_feeling(tok) -> bool:
     """Whether a parsed token is a feeling word in its feeling sense (negated or not)."""
-    return any(key in _WORD_TO_FAMILY and (key not in EVERYDAY_SENSE or _describes_someone(tok))
-               for key in (tok.lower_, tok.lemma_.lower()))
+    return _feeling_of(tok) is not None
+
+
+def _feeling_of(tok) -> str | None:
+    """The family of a parsed token's feeling, by its word or its lemma, in its sense."""
+    for key in (tok.lower_, tok.lemma_.lower()):
+        family = _WORD_TO_FAMILY.get(key)
+        if family and (key not in EVERYDAY_SENSE or _describes_someone(tok)):
+            return family
+    return None
 
 
 def _describes_someone(tok) -> bool:

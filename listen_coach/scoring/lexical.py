@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from listen_coach.scoring.feelings import EVERYDAY_SENSE, family_of
 from listen_coach.scoring.nlp import (
     NEGATIONS,
     digits,
@@ -186,8 +187,6 @@ def _kin(key: str) -> str | None:
     """A feeling word's family ("furious" and "angry" are one), so that a summary may
     name a feeling in its own word. Words with an everyday sense ("down", "lost") are
     left to match as themselves."""
-    from listen_coach.scoring.feelings import EVERYDAY_SENSE, family_of
-
     family = family_of(key)
     return f"~{family}" if family and key not in EVERYDAY_SENSE else None
 

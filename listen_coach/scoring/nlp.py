@@ -180,32 +180,25 @@ def _numbers_in_run(run: re.Match[str]) -> list[tuple[int, int]]:
     return groups
 
 
-def number_spans(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, digits) of every number said in words ("forty-two" -> "42")."""
-    out = []
+def _said_numbers(text: str):
+    """(start, end, digits) of each number said in words; "one" is left out ("no one",
+    "one of them": a pronoun as often as a number), digits is [] when none apply."""
     for run in _NUMBER_RUN.finditer(text):
         for start, end in _numbers_in_run(run):
             said = text[start:end]
-            if said.lower() == "one":
-                continue
-            words = normalise_words(said)
-            if len(words) == 1 and words[0].isdigit():
-                out.append((start, end, words[0]))
-    return out
+            yield start, end, normalise_words(said) if said.lower() != "one" else []
+
+
+def number_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, digits) of every number said in words ("forty-two" -> "42")."""
+    return [(start, end, words[0]) for start, end, words in _said_numbers(text)
+            if len(words) == 1 and words[0].isdigit()]
 
 
 def digits(text: str) -> str:
     """Number words as digits, the rest untouched ("three nights" -> "3 nights")."""
-    def convert(run: re.Match[str]) -> str:
-        out, last = [], run.start()
-        for start, end in _numbers_in_run(run):
-            said = text[start:end]
-            out.append(text[last:start])
-            # "no one", "one of them": a pronoun as often as a number
-            words = normalise_words(said) if said.lower() != "one" else []
-            out.append(" ".join(words) if words else said)
-            last = end
-        out.append(text[last:run.end()])
-        return "".join(out)
-
-    return _NUMBER_RUN.sub(convert, text)
+    out, last = [], 0
+    for start, end, words in _said_numbers(text):
+        out += [text[last:start], " ".join(words) if words else text[start:end]]
+        last = end
+    return "".join(out) + text[last:]

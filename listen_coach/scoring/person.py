@@ -53,8 +53,7 @@ def third_person(text: str, name: str | None = None) -> str:
         if word != tok.text and tok.text.startswith("'"):  # "I'm" -> "Sam is", not "Samis"
             word = " " + word
         out.append(word + tok.whitespace_)
-    text = "".join(out).strip()
-    return text[:1].upper() + text[1:] if text and text[0].islower() and not name else text
+    return "".join(out).strip()  # sentence case is the caller's: tips set it mid-sentence
 
 
 def second_person(text: str) -> str:
