@@ -136,7 +136,7 @@ def test_a_faithful_summary_has_no_issues():
     ("I'm wondering how the shop is doing now.", "open"),
     ("Did you tell your manager?", "closed"),
     ("Is the new supplier reliable?", "closed"),
-    ("So it was stressful, right?", "closed"),
+    ("So it was stressful, right?", None),  # a reflection (MITI 4.2.1)
     ("You found a new supplier in Bristol.", None),
     ("", None),
 ])
