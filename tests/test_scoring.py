@@ -354,3 +354,34 @@ def test_a_damaged_point_scorer_is_one_sentence(tmp_path):
     assert proc.returncode == 2, proc.stdout
     assert "point-scorer" in proc.stderr and "corrupted" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("said, family", [
+    ("I was scared they would be furious.", "worried"),
+    ("My boss was furious, and honestly I was relieved.", "happy"),
+    ("It made me furious.", "frustrated"),
+    ("It scares me.", "worried"),
+])
+def test_only_the_speakers_own_feelings_count(said, family):
+    from listen_coach.scoring.feelings import feelings_in
+
+    assert list(feelings_in(said, own=True)) == [family]
+
+
+@pytest.mark.parametrize("said", ["She was so scared.", "That annoyed her.",
+                                  "The museum would be furious with us.", "He was fed up."])
+def test_someone_elses_feeling_is_not_the_speakers(said):
+    from listen_coach.scoring.feelings import feelings_in
+
+    assert feelings_in(said, own=True) == {}
+    assert feelings_in(said)  # still a feeling, for a summary that names it
+
+
+@pytest.mark.parametrize("word, phrase", [
+    ("furious", "you felt furious"), ("frightening", "that sounds frightening"),
+    ("panic", "that sounds like real panic"), ("scares", "you felt scared"),
+    ("let down", "you felt let down")])
+def test_a_suggested_reflection_is_grammatical(word, phrase):
+    from listen_coach.scoring.feelings import suggested_phrase
+
+    assert suggested_phrase(word) == phrase

@@ -90,18 +90,75 @@ def family_of(word: str) -> str | None:
     return _WORD_TO_FAMILY.get(word)
 
 
-def feelings_in(text: str) -> dict[str, str]:
-    """Feeling family -> the words that expressed it, in `text`."""
+def feelings_in(text: str, own: bool = False) -> dict[str, str]:
+    """Feeling family -> the words that expressed it, in `text`. With `own`, only the
+    feelings the person talking had: "I was scared they'd be furious" is fear, not
+    anger, and "my boss was furious" is the boss's."""
     found: dict[str, str] = {}
     lowered = " " + " ".join(text.lower().replace("’", "'").split()) + " "
+    doc = parse(expand_contractions(text))
     for phrase, family in [*_WORD_TO_FAMILY.items(), *SHOWN.items()]:
         if " " in phrase and re.search(rf"\b{re.escape(phrase)}\b", lowered):
+            if own and _others_at(doc, phrase):
+                continue
             found.setdefault(family, phrase)
-    for tok in parse(expand_contractions(text)):
+    for tok in doc:
         felt = _feeling_of(tok)
-        if felt and not _negated(tok):
+        if felt and not _negated(tok) and not (own and _someone_elses(tok)):
             found.setdefault(felt, tok.text)
     return found
+
+
+#: Who can have a feeling other than the person talking (and "we", who include them).
+_THIRD = frozenset({"he", "she", "they", "him", "her", "them", "his", "their", "hers",
+                    "theirs", "everyone", "everybody", "nobody", "someone", "somebody"})
+#: Feeling words that describe what caused the feeling ("it was frightening"): the
+#: experiencer is whoever is telling it, whatever the grammatical subject.
+_STIMULUS = re.compile(r"(ing|ful|some)$|^(scary|rough|hard going|nerve-racking)$")
+
+
+def _experiencer(tok):
+    """The token naming who has the feeling `tok` expresses, when the parse says: its
+    own subject ("made *me* furious"), a feeling verb's object ("scares *me*"), a
+    feeling noun's possessor ("*her* anxiety"), or the subject of the clause it
+    completes ("*they*'d be furious"), climbing through conjuncts and prepositions."""
+    if tok.pos_ == "VERB" and tok.lemma_ in _FEELING_VERBS:  # "that annoyed *her*"
+        for c in tok.children:
+            if c.dep_ == "dobj":
+                return c
+    for c in tok.children:
+        if c.dep_ in ("nsubj", "nsubjpass") or (c.dep_ == "poss" and tok.pos_ == "NOUN"):
+            return c
+    node = tok
+    for _ in range(4):
+        head = node.head
+        if head is node:
+            return None
+        if node.dep_ != "conj":
+            for c in head.children:
+                if c.dep_ in ("nsubj", "nsubjpass") and c is not node:
+                    return c
+        node = head
+    return None
+
+
+_FEELING_VERBS = frozenset(v for verbs in VERBS.values() for v in verbs)
+
+
+def _someone_elses(tok) -> bool:
+    """The feeling belongs to another person in the story, not to the one talking."""
+    if _STIMULUS.search(tok.lower_):
+        return False
+    who = _experiencer(tok)
+    if who is None:
+        return False
+    return who.lower_ in _THIRD or who.pos_ in ("PROPN", "NOUN")
+
+
+def _others_at(doc, phrase: str) -> bool:
+    """A multi-word feeling ("fed up", "let down") said of someone else."""
+    first = phrase.split()[0]
+    return any(t.lower_ == first and _someone_elses(t) for t in doc)
 
 
 def names_a_feeling(tok) -> bool:
@@ -146,8 +203,28 @@ class Feelings:
         return len(self.reflected) / len(self.named) if self.named else None
 
 
+def suggested_phrase(word: str) -> str:
+    """A grammatical way to reflect a feeling the speaker named: "that sounds
+    frightening" for what caused it, "you felt furious" for how they were, "that
+    sounds like real panic" for a noun."""
+    w = word.lower()
+    verb = next((v for verbs in VERBS.values() for v in verbs if w in _forms(v)), None)
+    if verb is not None and not w.endswith("ing"):
+        return f"you felt {_forms(verb)[2]}"
+    if _STIMULUS.search(w):
+        return f"that sounds {w}"
+    if w in _NOUNS:
+        return f"that sounds like real {w}"
+    return f"you felt {w}"
+
+
+#: Feeling words that are nouns ("the panic", "my anxiety").
+_NOUNS = frozenset({"worry", "anxiety", "fear", "panic", "dread", "grief", "guilt", "shame",
+                    "stress", "pressure", "relief"})
+
+
 def compare_feelings(speaker: str, summary: str) -> Feelings:
-    named = feelings_in(speaker)
+    named = feelings_in(speaker, own=True)
     said = feelings_in(summary)
     reflected = {fam: said[fam] for fam in named if fam in said}
     missed = tuple(named[fam] for fam in named if fam not in said)

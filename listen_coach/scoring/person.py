@@ -69,3 +69,12 @@ def second_person(text: str) -> str:
             word = {"am": "are", "'m": "'re", "was": "were"}.get(low, word)
         out.append(word + tok.whitespace_)
     return "".join(out).strip()
+
+
+def as_you(text: str, name: str | None) -> str:
+    """The speaker's name read as "you": annotated points say "Priya stayed late",
+    a listener says "you stayed late" (pair drill) or "Priya stayed late" (solo)."""
+    if not name:
+        return text
+    text = re.sub(rf"\b{re.escape(name)}'s\b", "your", text)
+    return re.sub(rf"\b{re.escape(name)}\b", "you", text)

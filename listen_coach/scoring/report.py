@@ -27,11 +27,11 @@ from functools import lru_cache
 
 from listen_coach.scoring import faithfulness as faith
 from listen_coach.scoring.coverage import PointMatch, match_points
-from listen_coach.scoring.feelings import Feelings, compare_feelings
+from listen_coach.scoring.feelings import Feelings, compare_feelings, suggested_phrase
 from listen_coach.scoring.lexical import analyse, weight
 from listen_coach.scoring.nlp import parse, strip_fillers
 from listen_coach.scoring.paraphrase import Echo, echo
-from listen_coach.scoring.person import second_person, third_person
+from listen_coach.scoring.person import as_you, second_person, third_person
 from listen_coach.scoring.points import Point, clean, extract_points
 from listen_coach.scoring.questions import find_questions
 
@@ -234,23 +234,14 @@ def score_round(speaker: str, summary: str, points: Sequence[str] | None = None,
                       interruptions, encouragers, tuple(tips), tuple(notes))
 
 
-def _as_you(text: str, name: str | None) -> str:
-    """The speaker's name read as "you": annotated points say "Priya stayed late",
-    a listener says "you stayed late" (pair drill) or "Priya stayed late" (solo)."""
-    if not name:
-        return text
-    text = re.sub(rf"\b{re.escape(name)}'s\b", "your", text)
-    return re.sub(rf"\b{re.escape(name)}\b", "you", text)
-
-
 def _best_wording(points: list[str], wordings: list[list[str]], summary: str,
                   speaker_name: str | None) -> list[PointMatch]:
     """Match every wording of every point at once; keep each point's best match,
     reported in the point's own words."""
     owners = [i for i, alts in enumerate(wordings) for _ in alts]
-    flat = [_as_you(w, speaker_name) for alts in wordings for w in alts]
+    flat = [as_you(w, speaker_name) for alts in wordings for w in alts]
     best: dict[int, PointMatch] = {}
-    for i, m in zip(owners, match_points(flat, _as_you(summary, speaker_name)), strict=True):
+    for i, m in zip(owners, match_points(flat, as_you(summary, speaker_name)), strict=True):
         if i not in best or m.score > best[i].score:
             best[i] = m
     return [replace(best[i], point=points[i]) for i in range(len(points))]
@@ -306,7 +297,7 @@ def _tips(points: tuple[ScoredPoint, ...], issues: tuple[faith.Issue, ...],
     if feelings.missed:
         word = feelings.missed[0]
         tips.append(f"{who[:1].upper() + who[1:]} said “{word}”; naming the feeling "
-                    f"(“that sounds {word}”) shows you heard more than the facts.")
+                    f"(“{suggested_phrase(word)}”) shows you heard more than the facts.")
     for issue in issues:
         if issue.kind == "invented":
             tips.append(f"{_quote(issue.summary_text)} is not something {who} said: keep "
