@@ -43,7 +43,7 @@ test: setup-test  ## Set up, then run the test suite
 bench: setup-test  ## Measure speed and accuracy; writes bench/results.json
 	$(PY) -m bench
 
-train-scorer: setup  ## Retrain the point-presence model (needs ../shared; 35-50 min on 2 cores)
+train-scorer: setup  ## Retrain the point-presence model (needs ../shared; about 30 min on 2 cores)
 	$(PY) -m pip install --quiet -e '.[dev,train]'
 	$(PY) -m training.train_scorer
 	$(PY) -m training.fit_combiner

@@ -17,7 +17,8 @@ from bench import app, asr, exercises, one_mic, scoring, turns
 
 BENCHES = [asr.bench_final_pass, asr.bench_live_lag, asr.bench_process, asr.bench_speech_rate,
            scoring.bench_presence, scoring.bench_pair_speed, scoring.bench_batch_drift,
-           scoring.bench_parse_cost, scoring.bench_spoken,
+           scoring.bench_parse_cost, scoring.bench_spoken, scoring.bench_spoken_corpus,
+           scoring.bench_points_vs_reference,
            scoring.bench_round, turns.bench_two_channel, one_mic.bench_one_mic,
            exercises.bench_self_consistency, exercises.bench_hand_summaries, app.bench_launch,
            app.bench_results_latency, app.bench_keys, app.bench_memory, app.bench_review]

@@ -42,3 +42,41 @@ def test_spoken_pairs_are_not_the_tests_or_the_exercises():
         # No run of six words of a point appears anywhere else.
         for i in range(len(words) - 5):
             assert " ".join(words[i:i + 6]) not in elsewhere, point
+
+
+def test_the_spoken_corpus_is_whole_and_judged_by_its_guide():
+    from training import spoken_corpus
+
+    talks = spoken_corpus.load_talks()
+    assert len(talks) >= 80
+    assert len({t.talk_id for t in talks}) == len(talks)
+    for t in talks:
+        assert 6 <= len(t.points) <= 10, t.talk_id
+        assert {s.kind for s in t.summaries} == set(spoken_corpus.KINDS), t.talk_id
+        for s in t.summaries:
+            assert len(s.labels) == len(t.points), (t.talk_id, s.kind)
+            assert all(s.labels[i] == 0 for i in s.distorted), (t.talk_id, s.kind)
+            if s.kind == "distorted":
+                assert s.distorted, t.talk_id
+    splits = {t.talk_id: spoken_corpus.split_of(t.talk_id) for t in talks}
+    assert set(splits.values()) == {"train", "dev", "test"}
+    assert sum(v == "test" for v in splits.values()) >= 10
+
+
+def test_the_second_labelling_covers_a_sample_of_every_kind():
+    from training import spoken_corpus
+
+    agreement = spoken_corpus.agreement()
+    assert agreement.pairs >= 400
+    assert set(agreement.by_kind) == set(spoken_corpus.KINDS)
+
+
+def test_spoken_corpus_points_are_not_the_tests_or_the_exercises():
+    from training import spoken_corpus
+
+    elsewhere = " ".join((ROOT / f).read_text(encoding="utf-8") for f in SCORED).lower()
+    for t in spoken_corpus.load_talks():
+        for point in t.points:
+            words = re.findall(r"[a-z']+", point.lower())
+            for i in range(len(words) - 5):
+                assert " ".join(words[i:i + 6]) not in elsewhere, (t.talk_id, point)

@@ -9,6 +9,7 @@ by their frequency in general English (wordfreq's Zipf scale: 7 for "the", 3 for
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -99,10 +100,12 @@ def analyse(text: str) -> Analysed:
         neg = 0
         scope: set[str] = set()
         for tok in sent:
-            if tok.lower_ in NEGATIONS or tok.dep_ == "neg":
+            if (tok.lower_ in NEGATIONS or tok.dep_ == "neg") and not _compound_no(tok):
                 neg += 1
                 scope |= _negation_scope(tok)
                 continue
+            if tok.lemma_ in _NEGATIVE_VERBS:  # "refused to let you in" = "would not let"
+                scope |= {_key(c) for c in tok.children if c.dep_ == "xcomp"}
             if tok.is_punct or tok.is_space:
                 continue
             key = _key(tok)
@@ -128,6 +131,18 @@ def analyse(text: str) -> Analysed:
 
 
 _NAME_TAGS = {"NNP", "NNPS"}
+#: Verbs that negate the verb they govern: "refused to let" says "did not let".
+_NEGATIVE_VERBS = {"refuse", "fail", "decline", "neglect"}
+
+
+#: Longest summary sentence whose negations are compared word by word with a point.
+NEGATION_MAX_WORDS = 30
+
+
+def _compound_no(tok) -> bool:
+    """"no" inside a hyphenated word ("no-cost", "no-show") negates nothing."""
+    doc = tok.doc
+    return tok.lower_ == "no" and tok.i + 1 < len(doc) and doc[tok.i + 1].text == "-"
 #: Words whose polarity says nothing: "has been shut" and "we have no income" share
 #: only "have", and that is no contradiction.
 _AUXILIARIES = {"be", "do", "have", "will", "would", "can", "could", "shall", "should",
@@ -269,9 +284,14 @@ def overlap_of(p: Analysed, s: Analysed) -> Overlap:
     best = max(per_sentence, key=lambda i: per_sentence[i]) if per_sentence else -1
     matched = tuple(t for t in s.tokens if t.sentence == best and _matches(t, point_keys))
     sentence_recall = min(1.0, per_sentence.get(best, 0.0) / total)
-    missing_numbers = tuple(sorted(p.numbers - s.numbers))
-    best_numbers = set(s.sentence_numbers[best]) if best >= 0 and s.sentence_numbers else set()
-    conflict = bool(missing_numbers) and bool(best_numbers - p.numbers)
+    p_counted, s_counted = _counted(p), _counted(s)
+    said = s.numbers | {n for n, _ in s_counted}
+    missing_numbers = tuple(sorted(p.numbers - said))
+    # A different number of the same thing: "five nights" for "three nights". A number
+    # left out is no conflict, nor another number of something else in the same long
+    # sentence ("the twelve learners ... ten minutes"), which is how people talk.
+    conflict = any(u == v and m != n and m not in p.numbers
+                   for n, u in p_counted if n in missing_numbers for m, v in s_counted)
     negation_conflict = False
     p_negated = frozenset().union(*p.negated) if p.negated else frozenset()
     s_negated = s.negated[best] if best >= 0 and s.negated else frozenset()
@@ -279,7 +299,15 @@ def overlap_of(p: Analysed, s: Analysed) -> Overlap:
     # ("I never get a full night's sleep": "you never sleep through the night"), and
     # its cues land on different words; so polarity is compared only where one side
     # is negative and the other is not.
-    if best >= 0 and sentence_recall >= 0.3 and not (p_negated and s_negated):
+    # Only in a sentence short enough for its negation to be near the point's words: in
+    # a run-on sentence of speech a "not" usually belongs to another clause ("the
+    # father, who is not meant to ..., would not let you past"); there the presence
+    # model, trained on flipped negations (training/augment.py), decides alone.
+    # NEGATION_MAX_WORDS was set on the spoken corpus's dev split.
+    best_words = (len(s.text[s.sentences[best][0]:s.sentences[best][1]].split())
+                  if best >= 0 else 0)
+    if best >= 0 and sentence_recall >= 0.3 and not (p_negated and s_negated) and \
+            best_words <= NEGATION_MAX_WORDS:
         p_lemmas = frozenset().union(*p.lemmas) if p.lemmas else frozenset()
         s_lemmas = s.lemmas[best] if s.lemmas else frozenset()
         shared = (p_negated | s_negated) & p_lemmas & s_lemmas
@@ -299,6 +327,31 @@ def overlap_of(p: Analysed, s: Analysed) -> Overlap:
         negation_conflict=negation_conflict,
         entities_missing=ent_missing / ent_total if ent_total else 0.0,
     )
+
+
+#: Words that multiply the number before them ("six grand" = 6000).
+_MULTIPLIERS = {"grand": 1000, "k": 1000}
+
+
+def _counted(a: Analysed) -> set[tuple[str, str]]:
+    """(number, what it counts) pairs: the number and the next content word in its
+    sentence ("3 night", "6000 deposit" from "six grand deposit")."""
+    out = set()
+    tokens = a.tokens
+    for j, t in enumerate(tokens):
+        if not t.key.isdigit():
+            continue
+        n = int(t.key)
+        for u in tokens[j + 1:j + 4]:
+            if u.sentence != t.sentence or u.key.isdigit():
+                break
+            if u.key in _MULTIPLIERS:
+                n *= _MULTIPLIERS[u.key]
+                continue
+            if u.key.isalpha():
+                out.add((str(n), _prefix(u.key)))
+            break
+    return out
 
 
 def evidence_span(summary: str, ov: Overlap) -> str | None:
@@ -325,23 +378,76 @@ FEATURE_NAMES = ["recall", "sentence_recall", "numbers_missing", "numbers_confli
                  "negation_conflict", "entities_missing"]
 
 
-#: Summary sentences shown to the presence model with each point. Most points are
-#: carried by one or two sentences; a short input is 3x cheaper to score than the
-#: whole summary, and keeps the model looking at the right place.
-FOCUS_SENTENCES = 2
+#: Words of summary the presence model reads with a point at once. A window is whole
+#: sentences (a sentence longer than this is cut into pieces of this size), so that
+#: a 45 s summary (100-120 words) is one or two windows and a REALSumm summary
+#: (median 71 words) mostly one: with a point of up to POINT_WORDS it fits the
+#: model's 144 tokens (about 1.3 tokens a word), and a longer text is never cut off
+#: unseen, as it was when the model read the first 96 tokens of two sentences.
+WINDOW_WORDS = 80
+#: Words of a point read at once; a longer point is read in pieces (presence.py).
+POINT_WORDS = 24
+#: Windows scored per point when a summary has more (the most overlapping ones):
+#: keeps a 10,000-word summary to a bounded cost.
+MAX_WINDOWS = 3
 
 
-def focus(point: str, summary: str, sentences: int = FOCUS_SENTENCES) -> str:
-    """The `sentences` summary sentences that overlap the point most, in order."""
-    s = analyse(summary)
-    if len(s.sentences) <= sentences:
-        return summary
+def _pieces(text: str, sentences: tuple[tuple[int, int], ...], size: int) -> list[str]:
+    """Sentences, with any sentence over `size` words cut into pieces of `size` words
+    overlapping by a quarter (speech often comes out as one long sentence)."""
+    out = []
+    for a, b in sentences:
+        words = text[a:b].split()
+        if len(words) <= size:
+            out.append(" ".join(words))
+            continue
+        step = max(1, size * 3 // 4)
+        for i in range(0, len(words), step):
+            out.append(" ".join(words[i:i + size]))
+            if i + size >= len(words):
+                break
+    return [p for p in out if p]
+
+
+def chunks(text: str, size: int) -> list[str]:
+    """`text` in pieces of at most `size` words, cut at sentence ends where it can be:
+    consecutive sentences are packed into as few pieces as fit, of even length."""
+    a = analyse(text)
+    pieces = _pieces(a.text, a.sentences, size)
+    total = sum(len(p.split()) for p in pieces)
+    if total <= size:
+        return [" ".join(pieces)] if pieces else []
+    target = total / -(-total // size)  # ceil: as many windows as needed, even sizes
+    out: list[str] = []
+    current: list[str] = []
+    length = 0
+    for p in pieces:
+        n = len(p.split())
+        if current and (length + n > size or length >= target):
+            out.append(" ".join(current))
+            current, length = [], 0
+        current.append(p)
+        length += n
+    if current:
+        out.append(" ".join(current))
+    return out
+
+
+def windows(point: str, summary: str, most: int = MAX_WINDOWS,
+            size: int = WINDOW_WORDS) -> list[str]:
+    """The windows of `summary` the model reads `point` against: all of them when
+    there are at most `most`, else the `most` that share the most weighted words
+    with the point, in their order in the summary."""
+    parts = chunks(summary, size)
+    if len(parts) <= most:
+        return parts
     p = analyse(point)
     keys = {t.key for t in p.tokens if t.key != "SPEAKER"}
     prefixes = {_prefix(k) for k in keys}
-    score = [0.0] * len(s.sentences)
-    for t in s.tokens:
-        if t.key in keys or _prefix(t.key) in prefixes:
-            score[t.sentence] += weight(t.key)
-    best = sorted(sorted(range(len(score)), key=lambda i: -score[i])[:sentences])
-    return " ".join(s.text[s.sentences[i][0]:s.sentences[i][1]].strip() for i in best)
+
+    def score(window: str) -> float:  # by word prefix: no parse of each window
+        return sum(weight(w) for w in re.findall(r"[a-z0-9']+", window.lower())
+                   if w in keys or _prefix(w) in prefixes)
+
+    ranked = sorted(range(len(parts)), key=lambda i: -score(parts[i]))[:most]
+    return [parts[i] for i in sorted(ranked)]

@@ -77,4 +77,24 @@ def as_you(text: str, name: str | None) -> str:
     if not name:
         return text
     text = re.sub(rf"\b{re.escape(name)}'s\b", "your", text)
-    return re.sub(rf"\b{re.escape(name)}\b", "you", text)
+    text = re.sub(rf"\b{re.escape(name)}\b", "you", text)
+    return _agree(text) if re.search(r"\byou (\w+s|\w+sn't)\b", text, re.I) else text
+
+
+#: "Priya is" read as "you is": the verb after a "you" that was a name, made to agree.
+_YOU_FORMS = {"is": "are", "was": "were", "has": "have", "does": "do", "isn't": "aren't",
+              "wasn't": "weren't", "hasn't": "haven't", "doesn't": "don't"}
+
+
+def _agree(text: str) -> str:
+    doc = parse(text)
+    out = []
+    for i, tok in enumerate(doc):
+        word = tok.text
+        if i and doc[i - 1].lower_ == "you":
+            if tok.lower_ in _YOU_FORMS:
+                word = _YOU_FORMS[tok.lower_]
+            elif tok.tag_ == "VBZ" and tok.lemma_ and tok.lemma_ != tok.lower_:
+                word = tok.lemma_
+        out.append(word + tok.whitespace_)
+    return "".join(out)

@@ -19,9 +19,17 @@ from listen_coach.scoring.nlp import expand_contractions, parse, strip_fillers
 
 #: Clauses with fewer content words than this are asides ("I don't know", "it was fine").
 MIN_CONTENT_WORDS = 2
-#: At most this many points per round: a 2-minute talk holds 6-12 things worth
-#: repeating back; more would make the confirm screen a chore.
-MAX_POINTS = 12
+#: At most this many points per round, and about one per WORDS_PER_POINT words of
+#: talk (at least MIN_POINTS): people who wrote the points of 130-280-word talks
+#: wrote one per 21 words (the spoken corpus, median; 16-27) and the solo passages'
+#: annotators one per 23; an extracted clause often holds less than a written point,
+#: so a few more are kept. More makes the tick screen a chore, and the extra points
+#: are the garbled ones.
+MAX_POINTS = 8
+WORDS_PER_POINT = 16
+MIN_POINTS = 3
+#: A point this much contained in an earlier one (its content words) says it again.
+REPEATED = 0.7
 _ASIDES = re.compile(r"^(i (don't|do not) know|you know|i mean|anyway|so yeah|yeah|right|"
                      r"that's it|that's all|i guess|whatever)[.!?]*$", re.I)
 #: Discourse markers that open a clause without adding to it.
@@ -123,8 +131,10 @@ _TIMES_AND_AMOUNTS = _CALENDAR | {
 
 
 def _could_be_person(tok) -> bool:
-    """A name a later "he" or "she" may refer to."""
-    return tok.pos_ == "PROPN" and tok.dep_ in _PERSON_ROLES and tok.lower_ not in _CALENDAR
+    """A name a later "he" or "she" may refer to: written as a name ("Nadia"), not a
+    recogniser's guess in capitals ("MAM"), which would garble every "she" after it."""
+    return (tok.pos_ == "PROPN" and tok.dep_ in _PERSON_ROLES and tok.lower_ not in _CALENDAR
+            and tok.text.istitle() and tok.text.isalpha() and len(tok.text) > 1)
 
 
 def render(tokens, resolve: dict[int, str]) -> str:
@@ -140,8 +150,12 @@ def render(tokens, resolve: dict[int, str]) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
-def extract_points(transcript: str, limit: int = MAX_POINTS) -> list[Point]:
-    """Points in the order spoken; the most salient `limit` when there are more."""
+def extract_points(transcript: str, limit: int | None = None) -> list[Point]:
+    """The most salient points, most salient first: at most `limit` (by default one
+    per WORDS_PER_POINT words of talk, MIN_POINTS to MAX_POINTS). Clauses without a
+    verb ("Yes, eventually.") and points said again are left out."""
+    if limit is None:
+        limit = max(MIN_POINTS, min(MAX_POINTS, len(transcript.split()) // WORDS_PER_POINT))
     # Contractions expanded ("couldn't" -> "could not") as everywhere in scoring, so
     # this parse of the transcript is the one the other scorers reuse.
     text = expand_contractions(clean(transcript))
@@ -150,6 +164,7 @@ def extract_points(transcript: str, limit: int = MAX_POINTS) -> list[Point]:
     doc = parse(text)
     last_person: str | None = None
     found: list[Point] = []
+    said: list[set[str]] = []  # content words of each point kept, to spot repeats
     for sent in doc.sents:
         # "Marcus wants to move, but the head teacher has not said yes and I am worried
         # she will not": someone unnamed became the subject in between, in the same
@@ -168,8 +183,13 @@ def extract_points(transcript: str, limit: int = MAX_POINTS) -> list[Point]:
             content = [t for t in clause if not (t.is_stop or t.is_punct or t.is_space)
                        or t.dep_ == "neg"]
             rendered = render(clause, resolve)
-            if len(content) < MIN_CONTENT_WORDS or _ASIDES.match(rendered):
+            if len(content) < MIN_CONTENT_WORDS or _ASIDES.match(rendered) or not any(
+                    t.pos_ in ("VERB", "AUX") for t in clause):
                 continue
+            keys = {t.lemma_.lower() for t in content}
+            if any(len(keys & seen) >= REPEATED * len(keys) for seen in said):
+                continue
+            said.append(keys)
             tags = []
             if any(t.pos_ == "PROPN" and t.lower_ not in _CALENDAR for t in clause):
                 tags.append("name")
@@ -180,7 +200,5 @@ def extract_points(transcript: str, limit: int = MAX_POINTS) -> list[Point]:
             rarity = sum(weight(t.lemma_.lower()) for t in content) / len(content)
             salience = 1.0 + 0.5 * len(tags) + 0.1 * (rarity - 3.0)
             found.append(Point(rendered, round(max(0.5, salience), 3), tuple(tags)))
-    if len(found) > limit:
-        keep = sorted(range(len(found)), key=lambda i: -found[i].weight)[:limit]
-        found = [found[i] for i in sorted(keep)]
-    return found
+    # Stable: of equal salience, the one said first comes first.
+    return sorted(found, key=lambda p: -p.weight)[:limit]

@@ -1,11 +1,13 @@
 """The learned point-presence model: a cross-encoder run with onnxruntime.
 
-`make train-scorer` fine-tunes MiniLM on human judgments of whether a summary
-contains a point (training/train_scorer.py) and ships it as int8 ONNX in
-`models/point-scorer/`, checked against models/manifest.toml like the speech
-model. Its logit is combined with the lexical evidence (lexical.py) by a
-logistic regression fitted on the REALSumm *dev* split (training/fit_combiner.py);
-the decision threshold comes from the same split. Loaded once per process, lazily.
+`make train-scorer` fine-tunes MiniLM on judgments of whether a summary carries a
+point, listener summaries of talks first (training/data, the spoken corpus) and
+news summaries beside them (training/train_scorer.py), and ships it as ONNX
+(float32 arithmetic, float16 storage) in `models/point-scorer/`, checked against
+models/manifest.toml like the speech model. Its logit is combined with the lexical
+evidence (lexical.py) by a logistic regression fitted on the *dev* splits
+(training/fit_combiner.py); the decision threshold comes from the same splits. Loaded
+once per process, lazily.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from listen_coach.errors import ModelError
 
 NAME = "point-scorer"  # = models.POINT_SCORER
 #: Tokens the model reads when its training.json does not say (training/train_scorer.py).
-MAX_TOKENS = 96
+MAX_TOKENS = 144
 _lock = threading.Lock()
 _model: PresenceModel | None = None
 
@@ -49,6 +51,10 @@ class PresenceModel:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
+        from listen_coach.offline import quiet_onnxruntime
+
+        quiet_onnxruntime()
+
         # By default one thread per call and pairs spread over the cores (pair_logits):
         # a pair is too small a matrix for two threads to share well. `workers=1` runs
         # one call at a time on all the threads instead; `python -m bench
@@ -70,12 +76,16 @@ class PresenceModel:
                 f"The point scorer in {directory} could not be loaded ({str(exc)[:100]}); "
                 f"restore it with `git checkout models/` or rebuild it with `make train-scorer`."
             ) from None
-        # Read as it was trained: the same length and the same number of sentences.
-        self.max_tokens = int(recipe.get("max_len", MAX_TOKENS))
-        from listen_coach.scoring.lexical import FOCUS_SENTENCES
+        # Read as it was trained: the same length and the same windows.
+        from listen_coach.scoring.lexical import POINT_WORDS, WINDOW_WORDS
 
-        self.focus_sentences = int(recipe.get("focus_sentences", FOCUS_SENTENCES))
-        self.tokenizer.enable_truncation(self.max_tokens, strategy="only_second")
+        self.max_tokens = int(recipe.get("max_len", MAX_TOKENS))
+        self.window_words = int(recipe.get("window_words", WINDOW_WORDS))
+        self.point_words = int(recipe.get("point_words", POINT_WORDS))
+        # Longest first: a pair that does not fit loses words from whichever side is
+        # longer, never raises (a 90-word point once stopped scoring with "Sequence to
+        # truncate too short"); windows and point pieces keep that rare.
+        self.tokenizer.enable_truncation(self.max_tokens, strategy="longest_first")
         self.tokenizer.no_padding()  # one pair per call (pair_logits): nothing to pad
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="point-scorer") \
             if workers > 1 else None
@@ -83,21 +93,31 @@ class PresenceModel:
                                  tuple(data["features"])) if data else None
 
     def logits(self, points: Sequence[str], summary: str) -> np.ndarray:
-        """One logit per point against the same summary (each point with its focus
-        sentences, as in training), in one batch."""
-        from listen_coach.scoring.lexical import focus
+        """One logit per point against the same summary.
 
-        return self.pair_logits([(p, focus(p, summary, self.focus_sentences)) for p in points])
+        The model reads a point against each window of the summary (whole sentences,
+        about `window_words` words; lexical.windows) and the best window counts: a
+        point is usually said in one place. A point longer than `point_words` is read
+        in pieces and its logit is the mean of theirs, so every part of it must be
+        there. Training reads pairs the same way (training/train_scorer.py)."""
+        pairs: list[tuple[str, str]] = []
+        spans: list[list[tuple[int, int]]] = []  # per point, per piece: its pairs
+        for point in points:
+            spans.append([])
+            for piece in readings(point, summary, self.window_words, self.point_words):
+                spans[-1].append((len(pairs), len(pairs) + len(piece)))
+                pairs += piece
+        flat = self.pair_logits(pairs)
+        return np.array([np.mean([flat[a:b].max() for a, b in point]) for point in spans],
+                        np.float64)
 
     def pair_logits(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         """Logits for (point, passage) pairs, after `prepare`, each pair run on its own.
 
-        The int8 model quantizes its activations with one scale per call, so in a
-        batch a pair's logit moves with its batch mates: by 0.2 on average and up to
-        1.7 on the REALSumm dev pairs. A point's verdict must not change because
-        another point was added, and padded batches of 8 are no faster than one pair a
-        call (`python -m bench bench_batch_drift` measures both). onnxruntime releases
-        the GIL while it runs, so the calls go to one worker per core."""
+        One pair a call, unpadded: padded batches of 8 are no faster (`python -m bench
+        bench_batch_drift` measures it, and how far a logit moves in a batch), and a
+        point's verdict must not depend on its batch mates. onnxruntime releases the
+        GIL while it runs, so the calls go to one worker per core."""
         encodings = self.tokenizer.encode_batch([prepare(p, s) for p, s in pairs])
         if self._pool is None or len(encodings) < 2:
             return np.array([self._run(e) for e in encodings], np.float64)
@@ -108,6 +128,17 @@ class PresenceModel:
                  "attention_mask": np.array([enc.attention_mask], np.int64),
                  "token_type_ids": np.array([enc.type_ids], np.int64)}
         return float(self.session.run(None, feeds)[0][0])
+
+
+def readings(point: str, summary: str, window_words: int, point_words: int
+             ) -> list[list[tuple[str, str]]]:
+    """How the model reads a point against a summary: per piece of the point, its
+    (piece, window) pairs. The point's logit is the mean over pieces of the best
+    window's logit; the app (`PresenceModel.logits`) and training share this."""
+    from listen_coach.scoring.lexical import chunks, windows
+
+    views = windows(point, summary, size=window_words) or [""]
+    return [[(piece, view) for view in views] for piece in chunks(point, point_words) or [point]]
 
 
 def prepare(point: str, passage: str) -> tuple[str, str]:

@@ -131,9 +131,8 @@ def _kind_of(sentence: str) -> QuestionKind | None:
                                      {"tell", "say", "talk", "walk", "describe", "explain",
                                       "please", "go"}):
         return "open"
-    if _INDIRECT.search(sentence):
-        return "closed" if _INDIRECT_CLOSED.search(_INDIRECT.search(sentence).group(0)) \
-            else "open"
+    if indirect := _INDIRECT.search(sentence):
+        return "closed" if _INDIRECT_CLOSED.search(indirect.group(0)) else "open"
     if not _asks(sentence, words):
         # A statement, with or without a rising "?" or a tag: a reflection (MITI
         # 4.2.1), except a wh-word left in place ("And you did what?"), which asks.
