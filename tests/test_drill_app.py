@@ -212,9 +212,14 @@ def test_demo_runs_to_its_results(transcriber, tmp_path):
             await pilot.press("d")
             await wait_for(lambda: screen_name(app) == "ConfirmScreen")
             await wait_for(lambda: app.screen.score is not None)
-            await pilot.press("enter")
+            # A newcomer is told what to do on the tick screen, and the ticks decide.
+            assert "your ticks decide" in str(app.screen.query_one("#demo-hint").render())
+            await pilot.press("space", "enter")
             await wait_for(lambda: screen_name(app) == "ResultsScreen")
-            assert "Alex" in str(app.screen.query_one("#report").render())
+            report = str(app.screen.query_one("#report").render())
+            assert "Alex" in report and "came across, as Sam ticked" in report
+            first = app.screen.runner.drill.current.score.points[0]
+            assert first.match.covered and first.scorer_covered is not None
 
     asyncio.run(run())
 

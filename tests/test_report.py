@@ -75,3 +75,33 @@ def test_report_renders_in_a_real_browser(tmp_path):
                     "--no-pdf-header-footer", html.as_uri()],
                    capture_output=True, timeout=120, check=True)
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 5000
+
+
+def test_the_speakers_ticks_are_the_verdict_and_the_tips_follow_them():
+    from listen_coach.scoring.report import score_round, with_ticks
+
+    speaker = ("I manage a small bakery. Last month our oven broke down on a Friday. "
+               "I was really worried we would lose the wedding order. My brother Sami came "
+               "in at five in the morning to help me bake.")
+    summary = "So the oven went on a Friday and Sami came in early. How did the wedding go?"
+    scorer = score_round(speaker, summary, speaker_name="Dana")
+    ticks = [True] * len(scorer.points)
+    judged = with_ticks(scorer, ticks, "Dana")
+    assert judged.covered == len(scorer.points)
+    assert judged.components["coverage"] == 1.0
+    assert [p.scorer_covered for p in judged.points] == [p.match.covered for p in scorer.points]
+    assert not any(t.startswith("You missed") for t in judged.tips)
+    # Ticking nothing is believed too, and the tip names a point.
+    none = with_ticks(scorer, [False] * len(scorer.points), "Dana")
+    assert none.components["coverage"] == 0.0 and none.overall < judged.overall
+    assert any(t.startswith("You missed") for t in none.tips)
+
+
+def test_a_statement_that_carries_a_caught_point_is_never_also_made_up():
+    from listen_coach.scoring.report import score_round
+
+    speaker = "We moved the whole office to Leeds in March. It took four weekends."
+    result = score_round(speaker, "You moved the office to Leeds in March, over four weekends.")
+    evidence = {p.match.evidence for p in result.points if p.match.covered}
+    invented = {i.summary_text for i in result.issues if i.kind == "invented"}
+    assert not any(e and (e in i or i in e) for e in evidence for i in invented)

@@ -174,11 +174,17 @@ class Drill:
         assert self.phase == Phase.CONFIRM, self.phase
         r = self.current
         r.confirmed = list(came_across)
-        if self.store is not None and r.score is not None:
-            points = r.score.points
-            self._saved(self.store.save_confirmations(r.uid, [
-                (i, p.match.point, bool(c), bool(p.match.covered))
-                for i, (p, c) in enumerate(zip(points, came_across, strict=True))]))
+        if r.score is not None:
+            from listen_coach.scoring.report import with_ticks
+
+            scorer = r.score
+            # The speaker's ticks are the verdict; the scorer's stays beside each point.
+            r.score = with_ticks(scorer, came_across, r.speaker)
+            if self.store is not None:
+                self._saved(self.store.save_confirmations(r.uid, [
+                    (i, p.match.point, bool(c), bool(p.match.covered))
+                    for i, (p, c) in enumerate(zip(scorer.points, came_across, strict=True))]))
+                self._saved(self.store.save_score(r.uid, r.score.to_dict()))
         self.phase = Phase.RESULTS
 
     def finish_round(self) -> None:

@@ -65,6 +65,9 @@ class ScoredPoint:
     match: PointMatch
     weight: float
     tags: tuple[str, ...] = ()
+    #: In a pair round the speaker's tick is the verdict (`match.covered`); this is
+    #: what the scorer itself said, kept for the results screen and for audit.
+    scorer_covered: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,8 @@ class DrillScore:
     encouragers: int | None
     tips: tuple[str, ...]
     notes: tuple[str, ...] = field(default=())
+    #: Whether the summary held words to score (not empty, fillers or another language).
+    said_back: bool = True
 
     @property
     def covered(self) -> int:
@@ -214,6 +219,45 @@ def score_round(speaker: str, summary: str, points: Sequence[str] | None = None,
     ech = echo(speaker, cleaned)
     feelings = compare_feelings(speaker, cleaned)
 
+    return _assemble(scored, issues, question, ech, feelings, interruptions, encouragers,
+                     speaker_name, notes, bool(cleaned))
+
+
+def with_ticks(score: DrillScore, came_across: Sequence[bool],
+               speaker_name: str | None = None) -> DrillScore:
+    """The round as the speaker judged it: each point caught or not by their tick,
+    the coverage component and the tips following the ticks, the scorer's verdict
+    kept beside each point (`ScoredPoint.scorer_covered`). Only the speaker knows
+    what they meant; the scorer reads words. The speaker's ticks decide a pair
+    round; solo drills keep the scorer's verdict against the annotated points."""
+    points = tuple(replace(p, match=replace(p.match, covered=bool(tick), conflict=(
+        None if tick else p.match.conflict)), scorer_covered=p.match.covered)
+        for p, tick in zip(score.points, came_across, strict=True))
+    return _assemble(points, score.issues, score.question, score.echo, score.feelings,
+                     score.interruptions, score.encouragers, speaker_name, list(score.notes),
+                     score.said_back)
+
+
+def _consistent(issues: Sequence[faith.Issue], points: Sequence[ScoredPoint]
+                ) -> tuple[faith.Issue, ...]:
+    """A statement that carries a caught point is never also "never said": the point
+    check and the faithfulness check read the summary separately and may disagree."""
+    evidence = [p.match.evidence.lower() for p in points
+                if p.match.covered and p.match.evidence]
+
+    def carries(text: str) -> bool:
+        t = text.lower().strip(" .")
+        return any(t in e or e in t for e in evidence)
+
+    return tuple(i for i in issues if not (i.kind == "invented" and carries(i.summary_text)))
+
+
+def _assemble(scored: tuple[ScoredPoint, ...], issues: Sequence[faith.Issue],
+              question: QuestionResult | None, ech: Echo, feelings: Feelings,
+              interruptions: int | None, encouragers: int | None, speaker_name: str | None,
+              notes: list[str], cleaned: bool) -> DrillScore:
+    """Components, overall and tips from the parts of a round."""
+    issues = _consistent(issues, scored)
     total_weight = sum(p.weight for p in scored) or 1.0
     components: dict[str, float] = {
         "coverage": sum(p.weight for p in scored if p.match.covered) / total_weight,
@@ -229,9 +273,10 @@ def score_round(speaker: str, summary: str, points: Sequence[str] | None = None,
     components = {k: round(v, 4) for k, v in components.items()}
     overall = 100 * sum(WEIGHTS[k] * v for k, v in components.items()) / sum(
         WEIGHTS[k] for k in components)
-    tips = _tips(scored, issues, question, ech, feelings, interruptions, speaker_name, notes)
-    return DrillScore(round(overall), components, scored, issues, question, ech, feelings,
-                      interruptions, encouragers, tuple(tips), tuple(notes))
+    tips = _tips(scored, tuple(issues), question, ech, feelings, interruptions, speaker_name,
+                 notes)
+    return DrillScore(round(overall), components, scored, tuple(issues), question, ech,
+                      feelings, interruptions, encouragers, tuple(tips), tuple(notes), cleaned)
 
 
 def _best_wording(points: list[str], wordings: list[list[str]], summary: str,

@@ -1,8 +1,12 @@
-"""Small pieces of text the screens share: the level meter, the clock, score bars,
-the interruption timeline. Pure functions of their inputs, so they are tested
-without a terminal."""
+"""Small pieces the screens share: the level meter, the clock, score bars and the
+interruption timeline (pure functions of their inputs, tested without a terminal),
+and the list of points a speaker ticks."""
 
 from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import OptionList
 
 
 def meter_bar(db: float, width: int = 40) -> str:
@@ -36,3 +40,42 @@ def timeline(events: list[dict], seconds: float, listener: str, width: int = 60)
         elif cells[i] == "─":
             cells[i] = "[green]·[/]"
     return "0:00 " + "".join(cells) + f" {clock(seconds)}"
+
+
+class TickList(OptionList):
+    """Points to tick, each shown whole (wrapped), unlike SelectionList, which cuts
+    an option at the width of one line. Space ticks or unticks the highlighted one."""
+
+    DEFAULT_CSS = """
+    TickList { text-wrap: wrap; }
+    """
+    BINDINGS = [Binding("space", "tick", "Tick", show=True)]
+
+    def __init__(self, *, id: str | None = None):  # noqa: A002 - Textual's name
+        super().__init__(id=id)
+        self.texts: list[str] = []
+        self.ticked: set[int] = set()
+
+    def set_points(self, texts: list[str]) -> None:
+        self.texts = list(texts)
+        self.clear_options()
+        self.add_options([self._prompt(i) for i in range(len(self.texts))])
+
+    def _prompt(self, i: int) -> Text:
+        box = "[x]" if i in self.ticked else "[ ]"
+        text = Text(f"{box} ", style="bold green" if i in self.ticked else "dim")
+        text.append(self.texts[i])
+        return text
+
+    def action_tick(self) -> None:
+        i = self.highlighted
+        if i is None:
+            return
+        self.ticked ^= {i}
+        self.replace_option_prompt_at_index(i, self._prompt(i))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """A click (or Enter, which the screen takes first) on a point ticks it."""
+        event.stop()
+        self.highlighted = event.option_index
+        self.action_tick()

@@ -6,18 +6,19 @@ screens only show what the workers post back, so keys are answered at once.
 
 from __future__ import annotations
 
+from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Digits, Footer, Header, LoadingIndicator, SelectionList, Static
+from textual.widgets import Button, Digits, Footer, Header, LoadingIndicator, Static
 
 from listen_coach.asr.types import Caption
 from listen_coach.drill.machine import Phase
 from listen_coach.drill.runner import Callbacks, DrillRunner
 from listen_coach.errors import UserError
-from listen_coach.tui.widgets import clock, meter_bar
+from listen_coach.tui.widgets import TickList, clock, meter_bar
 
 #: How long the "let them finish" cue stays up: long enough to notice, short enough
 #: not to distract (live cues are kept sparse; DESIGN.md §3).
@@ -234,11 +235,16 @@ class ConfirmScreen(Screen):
     def compose(self) -> ComposeResult:
         r = self.runner.drill.current
         yield Header(show_clock=False)
-        yield Static(f"[b]{r.speaker}[/b], which of your points came across in "
-                     f"{r.listener}'s summary? Space ticks, Enter confirms.", id="phase-heading")
+        yield Static(f"[b]{escape(r.speaker)}[/b], which of your points came across in "
+                     f"{escape(r.listener)}'s summary? Space ticks, Enter confirms.",
+                     id="phase-heading")
+        if self.runner.drill.kind == "demo":
+            yield Static(f"[b]Demo:[/b] play {escape(r.speaker)}. Move with the arrows, press "
+                         f"space on each point {escape(r.listener)} got across, then Enter: "
+                         f"your ticks decide the points caught.", id="demo-hint")
         yield Static("Scoring the round…", id="scoring-note")
         yield LoadingIndicator(id="scoring")
-        yield SelectionList[int](id="points")
+        yield TickList(id="points")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -254,9 +260,9 @@ class ConfirmScreen(Screen):
         self.score = score
         self.query_one("#scoring").display = False
         self.query_one("#scoring-note").display = False
-        points = self.query_one("#points", SelectionList)
+        points = self.query_one("#points", TickList)
         points.display = True
-        points.add_options([(p.match.point, i) for i, p in enumerate(score.points)])
+        points.set_points([p.match.point for p in score.points])
         if score.points:
             points.highlighted = 0
         points.focus()
@@ -266,7 +272,7 @@ class ConfirmScreen(Screen):
     def action_submit(self) -> None:
         if self.score is None:
             return
-        ticked = set(self.query_one("#points", SelectionList).selected)
+        ticked = self.query_one("#points", TickList).ticked
         self.runner.drill.confirm([i in ticked for i in range(len(self.score.points))])
         self.app.show_results(self.runner)
 

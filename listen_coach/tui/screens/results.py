@@ -35,8 +35,11 @@ def results_text(score, listener: str, speaker: str, turns: list[dict] | None = 
     for key, value in _get(score, "components", {}).items():
         lines.append(f"  {LABELS.get(key, key):<16} {share_bar(value, 16)} {value * 100:4.0f}%")
     points = _get(score, "points", ())
-    lines += ["", f"[b]Points[/b] ({sum(_get(_get(p, 'match'), 'covered') for p in points)} of "
-                  f"{len(points)} caught)"]
+    caught = sum(bool(_get(_get(p, 'match'), 'covered')) for p in points)
+    ticked = any(_get(p, "scorer_covered") is not None for p in points)
+    lines += ["", f"[b]Points[/b] ({caught} of {len(points)} "
+                  + (f"came across, as {escape(speaker)} ticked)" if ticked and speaker
+                     else "caught)")]
     from listen_coach.scoring.person import third_person
 
     for i, p in enumerate(points):
@@ -45,7 +48,12 @@ def results_text(score, listener: str, speaker: str, turns: list[dict] | None = 
         point = third_person(_get(m, "point"), speaker) if speaker else _get(m, "point")
         mark = "[green]✔[/]" if _get(m, "covered") else "[red]✘[/]"
         said = ""
-        if confirmed is not None and i < len(confirmed):
+        scorer = _get(p, "scorer_covered")
+        if scorer is not None:  # the speaker's tick decided; say where the scorer differs
+            if scorer != bool(_get(m, "covered")):
+                said = "  [dim](the scorer missed it)[/]" if not scorer else \
+                    "  [dim](the scorer heard it)[/]"
+        elif confirmed is not None and i < len(confirmed):  # rounds stored before ticks decided
             said = "  [dim](speaker: came across)[/]" if confirmed[i] else \
                 "  [dim](speaker: missed)[/]"
         lines.append(f" {mark} {escape(point)}{said}")
