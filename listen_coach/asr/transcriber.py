@@ -37,6 +37,9 @@ def speech_regions(audio: np.ndarray, threshold: float = 0.5) -> list[tuple[int,
     """Sample ranges holding speech, by Silero VAD (ships with faster-whisper, runs offline)."""
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
+    from listen_coach.offline import quiet_onnxruntime
+
+    quiet_onnxruntime()
     if len(audio) < SAMPLE_RATE // 10:
         return []
     options = VadOptions(threshold=threshold, min_silence_duration_ms=VAD_MIN_SILENCE_MS,

@@ -26,6 +26,9 @@ def speech_probabilities(audio: np.ndarray) -> np.ndarray:
     """Silero speech probability for every 32 ms frame of 16 kHz mono audio."""
     from faster_whisper.vad import get_vad_model
 
+    from listen_coach.offline import quiet_onnxruntime
+
+    quiet_onnxruntime()
     audio = np.ascontiguousarray(audio, dtype=np.float32)
     padded = np.pad(audio, (0, (-len(audio)) % FRAME))
     if not len(padded):
