@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from listen_coach.scoring import lexical, match_points, presence
+from listen_coach.scoring import lexical, match_points, presence, windows
 from training import spoken_corpus
 
 REFERENCE = Path(__file__).parent / "data" / "point_scorer_reference.json"
@@ -77,8 +77,8 @@ def test_ten_thousand_words_score_with_a_bounded_number_of_reads():
     summary = ("We talked about the garden and the weather for a while. " * 1000).strip()
     summary += " And you said the van would not start at the depot."
     assert len(summary.split()) > 10_000
-    views = lexical.windows("The van would not start at the depot.", summary)
-    assert len(views) == lexical.MAX_WINDOWS
+    views = windows.windows("The van would not start at the depot.", summary)
+    assert len(views) == windows.MAX_WINDOWS
     assert any("van would not start" in v for v in views)
     [m] = match_points(["The van would not start at the depot."], summary)
     assert m.covered
@@ -86,7 +86,7 @@ def test_ten_thousand_words_score_with_a_bounded_number_of_reads():
 
 def test_every_window_is_within_the_window_size():
     text = " ".join(f"word{i}" for i in range(500)) + ". A short end."
-    parts = lexical.chunks(text, 80)
+    parts = windows.chunks(text, 80)
     assert all(len(p.split()) <= 80 for p in parts)
     # Nothing is lost: every word of the text is in some window.
     seen = {w.strip(".") for w in " ".join(parts).split()}

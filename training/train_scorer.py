@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from listen_coach.scoring.lexical import POINT_WORDS, WINDOW_WORDS
+from listen_coach.scoring.windows import POINT_WORDS, WINDOW_WORDS
 from training import augment, realsumm, spoken_corpus, spoken_pairs
 from training.crossencoder import CrossEncoder, minilm_dir
 from training.realsumm import auc
@@ -65,7 +65,7 @@ def main() -> int:
     ap.add_argument("--lr", type=float, default=5e-5)
     ap.add_argument("--max-len", type=int, default=144, help="tokens a pair is read in")
     ap.add_argument("--window-words", type=int, default=WINDOW_WORDS,
-                    help="summary words read with a point at once (lexical.windows)")
+                    help="summary words read with a point at once (scoring/windows.py)")
     ap.add_argument("--point-words", type=int, default=POINT_WORDS,
                     help="point words read at once; longer points are read in pieces")
     ap.add_argument("--freeze-layers", type=int, default=0,

@@ -77,7 +77,7 @@ class PresenceModel:
                 f"restore it with `git checkout models/` or rebuild it with `make train-scorer`."
             ) from None
         # Read as it was trained: the same length and the same windows.
-        from listen_coach.scoring.lexical import POINT_WORDS, WINDOW_WORDS
+        from listen_coach.scoring.windows import POINT_WORDS, WINDOW_WORDS
 
         self.max_tokens = int(recipe.get("max_len", MAX_TOKENS))
         self.window_words = int(recipe.get("window_words", WINDOW_WORDS))
@@ -96,7 +96,7 @@ class PresenceModel:
         """One logit per point against the same summary.
 
         The model reads a point against each window of the summary (whole sentences,
-        about `window_words` words; lexical.windows) and the best window counts: a
+        about `window_words` words; windows.py) and the best window counts: a
         point is usually said in one place. A point longer than `point_words` is read
         in pieces and its logit is the mean of theirs, so every part of it must be
         there. Training reads pairs the same way (training/train_scorer.py)."""
@@ -135,7 +135,7 @@ def readings(point: str, summary: str, window_words: int, point_words: int
     """How the model reads a point against a summary: per piece of the point, its
     (piece, window) pairs. The point's logit is the mean over pieces of the best
     window's logit; the app (`PresenceModel.logits`) and training share this."""
-    from listen_coach.scoring.lexical import chunks, windows
+    from listen_coach.scoring.windows import chunks, windows
 
     views = windows(point, summary, size=window_words) or [""]
     return [[(piece, view) for view in views] for piece in chunks(point, point_words) or [point]]
