@@ -8,6 +8,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from support.postgres import Postgres, binaries  # noqa: E402
 from support.pulse import VirtualMic  # noqa: E402
 from support.speech import SENTENCES, espeak  # noqa: E402
 
@@ -60,3 +61,28 @@ def virtual_mic(tmp_path):
         os.environ["XDG_RUNTIME_DIR"] = old
     sd._terminate()
     sd._initialize()
+
+
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory):
+    if binaries() is None:
+        pytest.skip("PostgreSQL is not installed (scripts/setup-system.sh --test installs it)")
+    server = Postgres(Path("/tmp") / f"lc-pg-{os.getpid()}").start()
+    yield server
+    server.remove()
+
+
+_db_count = 0
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    """A fresh store on each real backend: SQLite, then PostgreSQL."""
+    from listen_coach.store import open_store
+
+    if request.param == "sqlite":
+        return open_store(tmp_path / "data", database="")
+    global _db_count
+    _db_count += 1
+    pg = request.getfixturevalue("postgres")
+    return open_store(tmp_path / "data", database=pg.create_db(f"t{_db_count}"))

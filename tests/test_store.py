@@ -4,7 +4,6 @@ package (a private server started for the session)."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sqlite3
 import stat
@@ -18,34 +17,11 @@ import pytest
 from listen_coach.store import open_store
 from listen_coach.store.db import StoreError
 from listen_coach.store.repo import RoundStart, Store
-from support.postgres import Postgres, binaries
 
 ROOT = Path(__file__).resolve().parents[1]
 SCORE = {"overall": 72, "components": {"coverage": 0.6, "question": 1.0},
          "points": [{"match": {"point": "a", "covered": True}}], "interruptions": 1,
          "encouragers": 2}
-
-
-@pytest.fixture(scope="session")
-def postgres(tmp_path_factory):
-    if binaries() is None:
-        pytest.skip("PostgreSQL is not installed (scripts/setup-system.sh --test installs it)")
-    server = Postgres(Path("/tmp") / f"lc-pg-{os.getpid()}").start()
-    yield server
-    server.remove()
-
-
-_db_count = 0
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path) -> Store:
-    if request.param == "sqlite":
-        return open_store(tmp_path / "data", database="")
-    global _db_count
-    _db_count += 1
-    pg = request.getfixturevalue("postgres")
-    return open_store(tmp_path / "data", database=pg.create_db(f"t{_db_count}"))
 
 
 def _round(store: Store, listener="Alex", speaker="Sam", workshop="Spring", **kw) -> str:
@@ -173,7 +149,7 @@ def test_schema_version_and_a_newer_database(tmp_path):
     store.rounds()
     db = tmp_path / "data" / "listen-coach.db"
     with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT value FROM meta").fetchone()[0] == "1"
+        assert conn.execute("SELECT value FROM meta").fetchone()[0] == "2"
         conn.execute("UPDATE meta SET value = '99'")
     with pytest.raises(StoreError, match="newer listen-coach"):
         open_store(tmp_path / "data", database="").rounds()
@@ -266,8 +242,17 @@ def test_cli_export_report_forget(tmp_path, hermetic_settings):
     store = open_store()
     uid = _round(store)
     store.save_score(uid, SCORE)
+    store.save_confirmations(uid, [(0, "Alex had a mentor", True, False)])
     store.finish_round(uid)
     cli = [sys.executable, "-m", "listen_coach"]
+    judged = tmp_path / "judgments.jsonl"
+    run = subprocess.run([*cli, "export", "--judgments", str(judged)], capture_output=True,
+                         text=True)
+    assert run.returncode == 0 and "1 judged point(s) from 1 pair round(s)" in run.stdout
+    assert json.loads(judged.read_text())["points"] == ["LISTENER had a mentor"]
+    run = subprocess.run([*cli, "export", "--judgments", str(tmp_path)], capture_output=True,
+                         text=True)
+    assert run.returncode == 2 and "is a folder" in run.stderr and "Traceback" not in run.stderr
     out = subprocess.run([*cli, "export", "--format", "json"], capture_output=True, text=True)
     assert out.returncode == 0 and json.loads(out.stdout)[0]["listener"] == "Alex"
     report = tmp_path / "report.html"
@@ -278,3 +263,4 @@ def test_cli_export_report_forget(tmp_path, hermetic_settings):
     assert run.returncode == 2 and "No workshop called 'Nope'" in run.stderr
     run = subprocess.run([*cli, "forget", "Alex", "--yes"], capture_output=True, text=True)
     assert run.returncode == 0 and "1 round(s)" in run.stdout
+    assert "out of 1 judgment export(s)" in run.stdout and judged.read_text() == ""

@@ -29,6 +29,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     from listen_coach.store import export
 
     store = _store()
+    if args.judgments:
+        from listen_coach.store import judgments
+
+        if args.bundle or args.out:
+            raise UserError("--judgments writes its own file; leave out --bundle and --out.")
+        done = judgments.write(store, Path(args.judgments), args.workshop)
+        print(f"wrote {done.points} judged point(s) from {done.rounds} pair round(s) to "
+              f"{done.path}, names replaced by placeholders; `listen-coach forget NAME` "
+              "also takes a participant's lines out of it")
+        return 0
     if args.bundle:
         n = export.write_bundle(store, Path(args.bundle), args.workshop)
         print(f"wrote {n} round(s) to {args.bundle}; merge it elsewhere with "
@@ -73,7 +83,12 @@ def cmd_forget(args: argparse.Namespace) -> int:
             print("Nothing removed.")
             return 1
     gone = store.forget(args.participant)
-    print(f"Removed {gone.participant}: {gone.rounds} round(s) and {gone.files} recording(s).")
+    print(f"Removed {gone.participant}: {gone.rounds} round(s) and {gone.files} recording(s)"
+          + (f"; their lines are out of {gone.exports} judgment export(s)" if gone.exports
+             else "") + ".")
+    for path in gone.exports_changed:
+        print(f"{path} was changed after it was exported, so it was left as it is: remove "
+              f"{gone.participant}'s lines from it by hand, or delete it.", file=sys.stderr)
     return 0
 
 
@@ -83,6 +98,9 @@ def register(sub) -> None:
     p.add_argument("--workshop", help="only this workshop's rounds")
     p.add_argument("--out", help="file to write (default: standard output)")
     p.add_argument("--bundle", metavar="FILE", help="write a .zip to merge with `import`")
+    p.add_argument("--judgments", metavar="FILE",
+                   help="write the pair rounds' ticked points as judgment data (JSON lines, "
+                        "names replaced by placeholders) for training or evaluation")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("import", help="merge a bundle from another station")

@@ -59,6 +59,7 @@ def detail_dict(d: RoundDetail) -> dict:
                           for i, p, c, m in d.confirmations],
         "notes": [asdict(n) for n in d.notes],
         "override_reason": d.override_reason,
+        "rulings": [{"index": i, **asdict(r)} for i, r in sorted(d.rulings.items())],
     }
 
 
@@ -127,6 +128,8 @@ def read_bundle(store: Store, path: Path) -> tuple[int, int]:
                 store.save_confirmations(item["uid"], [
                     (c["index"], c["point"], c["came_across"], c["scorer_covered"])
                     for c in item["confirmations"]])
+            for ruling in item.get("rulings", []):
+                store.rule(item["uid"], ruling["index"], ruling["verdict"], ruling["by"])
             for note in item["notes"]:
                 store.add_note(item["uid"], note["text"])
             if item.get("override_score") is not None:

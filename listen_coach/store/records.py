@@ -75,6 +75,19 @@ class Note:
 
 
 @dataclass(frozen=True)
+class Ruling:
+    """A facilitator's word on a point where the speaker and the scorer differ."""
+
+    verdict: str  # "speaker" (the tick was right) or "scorer" (the scorer was right)
+    by: str
+    at: str
+
+
+#: The verdicts a ruling can give.
+RULINGS = ("speaker", "scorer")
+
+
+@dataclass(frozen=True)
 class RoundDetail:
     row: RoundRow
     phases: dict[str, PhaseRecord]
@@ -82,6 +95,7 @@ class RoundDetail:
     confirmations: list[tuple[int, str, bool, bool]]  # index, point, came across, scorer said
     notes: list[Note]
     override_reason: str | None
+    rulings: dict[int, Ruling] = field(default_factory=dict)  # by point index
 
 
 @dataclass(frozen=True)
@@ -89,3 +103,5 @@ class Forgotten:
     participant: str
     rounds: int
     files: int
+    exports: int = 0  # judgment export files their lines were taken out of
+    exports_changed: tuple[str, ...] = ()  # export files edited since, left as they are

@@ -13,11 +13,10 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, delete, insert, or_, select, update
+from sqlalchemy import Connection, Engine, and_, delete, insert, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import aliased
 
@@ -33,18 +32,20 @@ from listen_coach.store.db import (
 )
 from listen_coach.store.outbox import Outbox
 from listen_coach.store.records import (
+    RULINGS,
     Forgotten,
     Note,
     PhaseRecord,
     RoundDetail,
     RoundRow,
     RoundStart,
+    Ruling,
     new_uid,
     now,
 )
 
 __all__ = ["Forgotten", "Note", "PhaseRecord", "RoundDetail", "RoundRow", "RoundStart",
-           "Store", "new_uid", "now", "open_store"]
+           "Ruling", "Store", "new_uid", "now", "open_store"]
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ class Store:
             migrate(self.engine)
             self._migrated = True
 
-    def _read(self, fn: Callable[[Connection], Any]) -> Any:
+    def read(self, fn: Callable[[Connection], Any]) -> Any:
         try:
             self._ensure()
             with self.engine.connect() as conn:
@@ -179,6 +180,13 @@ class Store:
             raise StoreError("Give a reason for the override, so others know why.")
         return self._write("override", round_uid=round_uid, score=score, reason=reason.strip())
 
+    def rule(self, round_uid: str, point_index: int, verdict: str | None, by: str) -> bool:
+        """A facilitator's ruling on one point ("speaker" or "scorer"); None clears it."""
+        if verdict is not None and verdict not in RULINGS:
+            raise ValueError(verdict)
+        return self._write("rule", round_uid=round_uid, point_index=point_index,
+                           verdict=verdict, by=by, at=now())
+
     def recording_path(self, round_uid: str, phase: str) -> Path:
         """Where a phase's FLAC goes (the folder is private to the user)."""
         return private_dir(self.data_path / "recordings") / f"{round_uid}-{phase}.flac"
@@ -265,6 +273,15 @@ class Store:
         conn.execute(insert(s.notes).values(round_id=self._round_id(conn, round_uid),
                                             text=text, created_at=created_at))
 
+    def _op_rule(self, conn: Connection, *, round_uid: str, point_index: int,
+                 verdict: str | None, by: str, at: str) -> None:
+        rid = self._round_id(conn, round_uid)
+        conn.execute(delete(s.rulings).where(and_(s.rulings.c.round_id == rid,
+                                                  s.rulings.c.point_index == point_index)))
+        if verdict is not None:
+            conn.execute(insert(s.rulings).values(round_id=rid, point_index=point_index,
+                                                  verdict=verdict, ruled_by=by, ruled_at=at))
+
     def _op_override(self, conn: Connection, *, round_uid: str, score: int | None,
                      reason: str) -> None:
         conn.execute(update(s.rounds).where(s.rounds.c.uid == round_uid).values(
@@ -296,7 +313,7 @@ class Store:
         if status:
             query = query.where(s.rounds.c.status == status)
         query = query.order_by(s.rounds.c.started_at, s.rounds.c.id)
-        return self._read(lambda c: [RoundRow(*r) for r in c.execute(query)])
+        return self.read(lambda c: [RoundRow(*r) for r in c.execute(query)])
 
     def unfinished(self) -> list[RoundRow]:
         """Rounds left in progress (the app quit or crashed): offer resume or discard."""
@@ -328,61 +345,47 @@ class Store:
                 .where(s.notes.c.round_id == row.id).order_by(s.notes.c.id))]
             reason = conn.execute(select(s.rounds.c.override_reason)
                                   .where(s.rounds.c.id == row.id)).scalar()
+            rulings = {i: Ruling(v, b, a) for i, v, b, a in conn.execute(
+                select(s.rulings.c.point_index, s.rulings.c.verdict, s.rulings.c.ruled_by,
+                       s.rulings.c.ruled_at).where(s.rulings.c.round_id == row.id))}
             return RoundDetail(row, phases, json.loads(detail) if detail else None,
-                               conf, notes, reason)
+                               conf, notes, reason, rulings)
 
-        return self._read(read)
+        return self.read(read)
+
+    def components(self, workshop: str | None = None) -> dict[str, dict[str, float]]:
+        """Each finished round's score components by round uid, in one query (the
+        report reads a thousand rounds; one query each would take seconds)."""
+        query = (select(s.rounds.c.uid, s.scores.c.components)
+                 .join(s.scores, s.scores.c.round_id == s.rounds.c.id)
+                 .join(s.sessions, s.sessions.c.id == s.rounds.c.session_id)
+                 .outerjoin(s.workshops, s.workshops.c.id == s.sessions.c.workshop_id)
+                 .where(s.rounds.c.status == "done"))
+        if workshop:
+            query = query.where(s.workshops.c.name == workshop)
+        return self.read(lambda c: {uid: json.loads(comps) for uid, comps in c.execute(query)})
 
     def participants(self) -> list[str]:
-        return self._read(lambda c: list(c.execute(
+        return self.read(lambda c: list(c.execute(
             select(s.participants.c.name).order_by(s.participants.c.name)).scalars()))
 
     def workshops(self) -> list[str]:
-        return self._read(lambda c: list(c.execute(
+        return self.read(lambda c: list(c.execute(
             select(s.workshops.c.name).order_by(s.workshops.c.name)).scalars()))
 
-    # ----- privacy and housekeeping ---------------------------------------------------
+    # ----- privacy and housekeeping (privacy.py) ---------------------------------------
 
     def forget(self, participant: str) -> Forgotten:
-        """Remove a participant, every round they listened or spoke in, and the recordings.
+        """Remove a participant, their rounds, recordings and exported judgments."""
+        from listen_coach.store.privacy import forget
 
-        Rounds where they were the speaker go too: those recordings hold their voice."""
-        self._ensure()
-        with self.engine.connect().execution_options(write=True) as conn, conn.begin():
-            pid = conn.execute(select(s.participants.c.id)
-                               .where(s.participants.c.name == participant)).scalar()
-            if pid is None:
-                raise StoreError(f"No participant called {participant!r}; "
-                                 "`listen-coach export` lists everyone.")
-            mine = or_(s.rounds.c.listener_id == pid, s.rounds.c.speaker_id == pid)
-            ids = list(conn.execute(select(s.rounds.c.id).where(mine)).scalars())
-            files = list(conn.execute(select(s.phases.c.recording).where(
-                and_(s.phases.c.round_id.in_(ids), s.phases.c.recording.is_not(None)))).scalars())
-            conn.execute(delete(s.rounds).where(s.rounds.c.id.in_(ids)))
-            conn.execute(delete(s.participants).where(s.participants.c.id == pid))
-            empty = select(s.rounds.c.session_id).distinct()
-            conn.execute(delete(s.sessions).where(s.sessions.c.id.not_in(empty)))
-        removed = 0
-        for rel in files:
-            path = self.data_path / rel
-            if path.exists():
-                path.unlink()
-                removed += 1
-        return Forgotten(participant, len(ids), removed)
+        return forget(self, participant)
 
     def prune_recordings(self, keep_days: int) -> int:
         """Delete recordings older than `keep_days` (0 keeps them for ever)."""
-        if keep_days <= 0:
-            return 0
-        cutoff = (datetime.now(UTC) - timedelta(days=keep_days)).isoformat(timespec="seconds")
-        self._ensure()
-        with self.engine.connect().execution_options(write=True) as conn, conn.begin():
-            old = list(conn.execute(select(s.phases.c.id, s.phases.c.recording).where(and_(
-                s.phases.c.recording.is_not(None), s.phases.c.started_at < cutoff))))
-            for pid, rel in old:
-                (self.data_path / rel).unlink(missing_ok=True)
-                conn.execute(update(s.phases).where(s.phases.c.id == pid).values(recording=None))
-        return len(old)
+        from listen_coach.store.privacy import prune_recordings
+
+        return prune_recordings(self, keep_days)
 
 
 def open_store(data_path: Path | None = None, database: str | None = None) -> Store:

@@ -9,9 +9,14 @@ from collections import defaultdict
 from datetime import datetime
 from statistics import mean
 
+from listen_coach.store import audit
 from listen_coach.store.repo import RoundRow, Store
 
 COMPONENTS = ("coverage", "faithfulness", "question", "feelings", "paraphrase")
+#: Disagreements listed in full in the report; the rest are counted (the review and
+#: `export --judgments` hold them all).
+MAX_DISAGREEMENTS = 100
+AGREE = "#3a7d44"
 COLOURS = {"coverage": "#2f6db5", "faithfulness": "#6a4c93", "question": "#1b998b",
            "feelings": "#e09f3e", "paraphrase": "#9e2a2b"}
 
@@ -23,6 +28,8 @@ h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #ddd; }
 .sub { color: #555; margin-top: 0; }
 .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(14rem, 1fr)); gap: 1rem; }
 .card { border: 1px solid #ddd; border-radius: 6px; padding: .5rem .75rem; break-inside: avoid; }
+h3 { font-size: 1rem; margin-top: 1.2rem; }
+table.disagreements td { vertical-align: top; }
 .card h3 { font-size: 1rem; margin: .2rem 0; } .muted { color: #666; font-size: .85rem; }
 table { border-collapse: collapse; width: 100%; font-size: .9rem; }
 th, td { text-align: left; padding: .25rem .4rem; border-bottom: 1px solid #eee; }
@@ -94,15 +101,95 @@ def _legend(keys: tuple[str, ...], colours: dict[str, str]) -> str:
         f'<span><i style="background:{colours[k]}"></i>{k}</span>' for k in keys) + "</p>"
 
 
+def _share(a: audit.Agreement) -> str:
+    lo, hi = a.interval
+    return (f"<td class=num>{a.points}</td><td class=num>{100 * (a.share or 0):.0f} %</td>"
+            f"<td class=num>{100 * lo:.0f}-{100 * hi:.0f} %</td>"
+            f"<td class=num>{a.credited_unheard}</td><td class=num>{a.missed_heard}</td>"
+            f"<td class=num>{a.speaker_right} / {a.scorer_right}</td>")
+
+
+def agreement_svg(rows: list[tuple[str, audit.Agreement]], width: int = 640) -> str:
+    """One bar per group: the share of points agreed, with its 95 % interval."""
+    label_w, bar_h = 160, 14
+    scale = width - label_w - 60
+    parts = []
+    for i, (name, a) in enumerate(rows):
+        y = 4 + i * (bar_h + 6)
+        lo, hi = a.interval
+        w = scale * (a.share or 0)
+        parts.append(
+            f'<text x="0" y="{y + bar_h - 3}">{_esc(name)}</text>'
+            f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{AGREE}">'
+            f'<title>{_esc(name)}: {100 * (a.share or 0):.0f} % of {a.points} points'
+            f'</title></rect><line x1="{label_w + scale * lo:.1f}" x2="{label_w + scale * hi:.1f}"'
+            f' y1="{y + bar_h / 2}" y2="{y + bar_h / 2}" stroke="#1d1d1f" stroke-width="1.5"/>'
+            f'<text x="{label_w + scale + 6}" y="{y + bar_h - 3}">'
+            f'{100 * (a.share or 0):.0f} %</text>')
+    height = 8 + len(rows) * (bar_h + 6)
+    return (f'<svg class="chart agreement" role="img" aria-label="agreement with the speakers" '
+            f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
+            f'{"".join(parts)}</svg>')
+
+
+def trust_section(store: Store, workshop: str | None) -> list[str]:
+    """How often the scorer agreed with the speakers' ticks, and where it did not."""
+    points = audit.verdicts(store, workshop)
+    out = ["<h2>How far to trust the scorer here</h2>"]
+    if not points:
+        return out + ["<p class=muted>No pair round has the speaker's ticks yet. Once "
+                      "speakers tick which points came across, this shows how often the "
+                      "scorer agreed with them.</p>"]
+    total = audit.agreement(points)
+    out.append(f"<p>{_esc(total.sentence())} The speakers' ticks decide each pair round's "
+               "points; the scorer's verdict is what a solo drill relies on.</p>")
+    groups: list[tuple[str, audit.Agreement]] = [("All rounds", total)]
+    workshops = audit.by_workshop(points)
+    if not workshop and len(workshops) > 1:
+        groups += [(f"Workshop {name}", a) for name, a in workshops.items()]
+    people = list(audit.by_participant(points).items())
+    groups += people
+    out.append(agreement_svg(people))
+    out.append("<table class=agreement><thead><tr><th>Who</th><th class=num>Points</th>"
+               "<th class=num>Agreed</th><th class=num>95 % interval</th>"
+               "<th class=num>Credited, not heard</th><th class=num>Missed, heard</th>"
+               "<th class=num>Ruled: speaker / scorer</th></tr></thead><tbody>")
+    out += [f"<tr><td>{_esc(name)}</td>{_share(a)}</tr>" for name, a in groups]
+    out.append("</tbody></table><p class=muted>Per participant: the rounds where they "
+               "listened and their partner ticked. <i>Credited, not heard</i>: the scorer "
+               "gave a point the speaker did not tick; <i>missed, heard</i>: the speaker "
+               "ticked a point the scorer did not give.</p>")
+    differ = audit.disagreements(store, points)
+    out.append(f"<h3>Where they disagreed ({len(differ)})</h3>")
+    out.append("<table class=disagreements><thead><tr><th>Date</th><th>Listener</th>"
+               "<th>Point</th><th>What the summary said</th><th>Speaker</th><th>Scorer</th>"
+               "<th>Ruling</th></tr></thead><tbody>")
+    for d in differ[:MAX_DISAGREEMENTS]:
+        v = d.verdict
+        confidence = "" if d.scorer_score is None else f" ({d.scorer_score:.2f})"
+        cells = [v.started_at[:10], v.listener, v.point, d.evidence or d.summary or "",
+                 "came across" if v.came_across else "not heard",
+                 ("heard it" if v.scorer_covered else "missed it") + confidence,
+                 {"speaker": "speaker was right", "scorer": "scorer was right"}.get(
+                     v.ruling or "", "")]
+        out.append("<tr>" + "".join(f"<td>{_esc(c)}</td>" for c in cells) + "</tr>")
+    out.append("</tbody></table>")
+    if len(differ) > MAX_DISAGREEMENTS:
+        out.append(f"<p class=muted>The newest {MAX_DISAGREEMENTS} are listed; the review "
+                   "shows every one, and `listen-coach export --judgments` writes them all."
+                   "</p>")
+    return out
+
+
 def render(store: Store, workshop: str | None = None) -> str:
     rows: list[RoundRow] = store.rounds(workshop=workshop)
     by_person: dict[str, list[RoundRow]] = defaultdict(list)
     for r in rows:
         by_person[r.listener].append(r)
     components: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    stored = store.components(workshop)
     for r in rows:
-        detail = store.round_detail(r.uid)
-        for key, value in ((detail.score or {}).get("components", {}) if detail else {}).items():
+        for key, value in stored.get(r.uid, {}).items():
             components[r.listener][key].append(float(value))
     title = f"Listening practice: {workshop}" if workshop else "Listening practice"
     scored = [r.score for r in rows if r.score is not None]
@@ -144,6 +231,7 @@ def render(store: Store, workshop: str | None = None) -> str:
                    bars_svg(turn_rows, ("interruptions", "encouragers"), colours, top))
     else:
         out.append("<p class=muted>Not measured in these rounds (solo drills).</p>")
+    out += trust_section(store, workshop)
     out.append("<h2>All rounds</h2><table><thead><tr><th>Date</th><th>Participant</th>"
                "<th>Partner</th><th>Exercise</th><th class=num>Score</th>"
                "<th class=num>Interruptions</th></tr></thead><tbody>")

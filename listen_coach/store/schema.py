@@ -25,7 +25,7 @@ from sqlalchemy import (
     select,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 metadata = MetaData()
 
@@ -113,6 +113,19 @@ confirmations = Table(
     UniqueConstraint("round_id", "point_index"),
 )
 
+#: A facilitator's ruling on a point where the speaker's tick and the scorer's verdict
+#: differ: who was right, by whom, when (schema 2).
+rulings = Table(
+    "rulings", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("round_id", ForeignKey("rounds.id", ondelete="CASCADE"), nullable=False),
+    Column("point_index", Integer, nullable=False),
+    Column("verdict", String(16), nullable=False),  # speaker, scorer
+    Column("ruled_by", String(200), nullable=False),
+    Column("ruled_at", String(32), nullable=False),
+    UniqueConstraint("round_id", "point_index"),
+)
+
 notes = Table(
     "notes", metadata,
     Column("id", Integer, primary_key=True),
@@ -123,7 +136,11 @@ notes = Table(
 
 #: Migrations from version N to N+1, run in order inside one transaction each.
 #: Add a function here (and bump SCHEMA_VERSION) for every schema change.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+def _add_rulings(conn: Connection) -> None:
+    rulings.create(conn)
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _add_rulings}
 
 
 def current_version(conn: Connection) -> int:
