@@ -232,6 +232,7 @@ def bench_review(rows: list[dict]) -> None:
     """1,000 rounds in the review screen."""
     from listen_coach.store import open_store
     from listen_coach.store.repo import RoundStart
+    from listen_coach.store.report import render
     from listen_coach.tui.app import make_app
     from listen_coach.tui.screens.review import ReviewScreen
 
@@ -244,7 +245,18 @@ def bench_review(rows: list[dict]) -> None:
                                workshop=f"Workshop {i % 5}",
                                started_at=f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}T10:00:00")
             store.begin_round(start)
-            store.save_score(start.uid, {"overall": 40 + i % 60, "components": {}})
+            # Eight ticked points a round; the scorer differs on about one in eight.
+            ticks = [(k + i) % 3 != 0 for k in range(8)]
+            scorer = [t != ((k * 7 + i) % 8 == 0) for k, t in enumerate(ticks)]
+            store.save_phase(start.uid, "summary", text="So you found a mentor. " * 20)
+            store.save_score(start.uid, {"overall": 40 + i % 60, "components": {
+                "coverage": 0.6, "question": 0.8}, "points": [
+                {"match": {"point": f"Point {k} of the talk, a sentence of some length",
+                           "score": 0.4, "covered": t, "evidence": "so you found a mentor"}}
+                for k, t in enumerate(ticks)]})
+            store.save_confirmations(start.uid, [
+                (k, f"Point {k} of the talk, a sentence of some length", t, m)
+                for k, (t, m) in enumerate(zip(ticks, scorer, strict=True))])
             store.finish_round(start.uid)
         took: list[float] = []
 
@@ -256,13 +268,25 @@ def bench_review(rows: list[dict]) -> None:
                     app.push_screen(ReviewScreen())
                     while not (isinstance(app.screen, ReviewScreen) and
                                app.screen.query("DataTable") and
-                               app.screen.query_one("DataTable").row_count >= 1000):
+                               app.screen.query_one("DataTable").row_count >= 1000 and
+                               "points" in str(app.screen.query_one("#agreement").render())):
                         await asyncio.sleep(0.005)
                     took.append(time.perf_counter() - started)
                     await pilot.press("escape")
                 app.exit()
 
         asyncio.run(run())
+        report_s = []
+        for _ in range(3):
+            started = time.perf_counter()
+            page = render(store)
+            report_s.append(time.perf_counter() - started)
+        assert "How far to trust the scorer here" in page
     rows.append({"name": "store.review_1000_rounds_s", "value": round(statistics.median(took), 3),
                  "target": "< 1.0", "detail": "open the review until all 1,000 rounds are in "
-                 "the table (SQLite); median of 3"})
+                 "the table with the scorer's agreement over their 8,000 ticked points "
+                 "(SQLite); median of 3"})
+    rows.append({"name": "store.report_1000_rounds_s",
+                 "value": round(statistics.median(report_s), 3), "target": "< 2.0",
+                 "detail": "the HTML report of 1,000 rounds with agreement and "
+                 "disagreements (SQLite); median of 3"})

@@ -68,6 +68,20 @@ class Settings:
     data_dir: str = ""
     #: A folder of your own exercise packs (*.toml), offered beside the bundled ones.
     exercise_dir: str = ""
+    #: Your name on the rulings you make in the review ("speaker was right"); empty
+    #: uses this computer's login name.
+    facilitator: str = ""
+
+    @property
+    def facilitator_name(self) -> str:
+        if self.facilitator.strip():
+            return self.facilitator.strip()
+        import getpass
+
+        try:
+            return getpass.getuser()
+        except (KeyError, OSError):  # no login name (a container without a passwd entry)
+            return "facilitator"
 
     @property
     def data_path(self) -> Path:

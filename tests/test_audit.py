@@ -65,7 +65,7 @@ def test_the_figures_match_a_hand_count(store):
     assert (workshops["Spring"].points, workshops["Spring"].agreed) == (10, 7)
     assert (workshops["Autumn"].points, workshops["Autumn"].agreed) == (2, 1)
     assert audit.agreement(audit.verdicts(store, workshop="Autumn")) == workshops["Autumn"]
-    assert "67 % of 12 points (95 % interval 39-86 %" in everyone.sentence()
+    assert "67% of 12 points (95% interval 39-86%" in everyone.sentence()
 
 
 def test_rulings_are_stored_counted_and_travel_in_a_bundle(store, tmp_path):

@@ -15,6 +15,7 @@ from listen_coach.store.report import render
 
 CHART_BLUE = (0x2F, 0x6D, 0xB5)  # progress lines and the coverage bars
 INTERRUPTION_RED = (0xC0, 0x39, 0x2B)
+AGREEMENT_GREEN = (0x3A, 0x7D, 0x44)
 
 
 def _workshop(tmp_path):
@@ -26,7 +27,13 @@ def _workshop(tmp_path):
         store.save_phase(start.uid, "speak", turns=[{"kind": "interruption"}] * (3 - i // 2) +
                          [{"kind": "backchannel"}] * 2)
         store.save_score(start.uid, {"overall": 50 + 8 * i, "components": {
-            "coverage": 0.4 + 0.1 * i, "faithfulness": 1.0, "question": 0.6, "paraphrase": 0.9}})
+            "coverage": 0.4 + 0.1 * i, "faithfulness": 1.0, "question": 0.6, "paraphrase": 0.9},
+            "points": [{"match": {"point": f"point {k}", "score": 0.5, "covered": k < 2,
+                                  "evidence": f"summary words {k}"}} for k in range(4)]})
+        # Alex's rounds (i even): the scorer differs on point 3 in the first one only.
+        scorer = [True, True, i == 0, False]
+        store.save_confirmations(start.uid, [(k, f"point {k}", k < 2, scorer[k])
+                                             for k in range(4)])
         store.finish_round(start.uid)
     return store
 
@@ -48,6 +55,20 @@ def test_report_html_holds_every_chart(tmp_path):
     assert page.count('class="chart bars"') == 2  # components, interruptions
     assert "+32 since the first round" in page  # Alex: rounds 1, 3, 5: 50 -> 82
     assert "<script" not in page and "http" not in page  # self-contained, offline
+    assert page.count('class="chart agreement"') == 1
+
+
+def test_report_shows_the_agreement_with_the_speakers(tmp_path):
+    store = _workshop(tmp_path)
+    store.rule(store.rounds()[0].uid, 2, "speaker", "Dana")
+    page = render(store, "Spring")
+    # 24 ticked points, one disagreement (round 1, point 2: credited, not ticked).
+    assert "on 96% of 24 points (95% interval 80-99%, 6 round(s))" in page
+    assert "<tr><td>Alex</td><td class=num>12</td><td class=num>92%</td>" in page
+    assert "<tr><td>Sam</td><td class=num>12</td><td class=num>100%</td>" in page
+    assert "Where they disagreed (1)" in page
+    assert "<td>point 2</td><td>summary words 2</td><td>not heard</td>" in page
+    assert "<td>heard it (0.50)</td><td>speaker was right</td>" in page
 
 
 def test_empty_report_says_so(tmp_path):
@@ -69,6 +90,7 @@ def test_report_renders_in_a_real_browser(tmp_path):
     assert img.shape[0] >= 1000 and img.std() > 20  # not a blank page
     assert _pixels_near(img, CHART_BLUE) > 500  # progress lines and coverage bars drawn
     assert _pixels_near(img, INTERRUPTION_RED) > 200  # interruption bars drawn
+    assert _pixels_near(img, AGREEMENT_GREEN) > 500  # agreement bars drawn
     pdf = tmp_path / "report.pdf"  # and it prints
     subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu",
                     f"--user-data-dir={tmp_path / 'profile'}", f"--print-to-pdf={pdf}",

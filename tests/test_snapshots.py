@@ -15,6 +15,7 @@ from listen_coach.drill.runner import DrillRunner
 from listen_coach.store import open_store
 from listen_coach.store.repo import RoundStart
 from listen_coach.tui.app import make_app
+from support.rounds import seed as _seed
 
 pytestmark = pytest.mark.slow
 SIZE = (80, 24)
@@ -198,30 +199,39 @@ def test_round_summary(snap_compare, app):
     assert snap_compare(app, terminal_size=SIZE, run_before=before)
 
 
-def _seed(store):
-    for i, (listener, speaker, score) in enumerate(
-            [("Alex", "Sam", 52), ("Sam", "Alex", 61), ("Alex", "Sam", 70), ("Kim", None, 66)]):
-        start = RoundStart(listener=listener, speaker=speaker, exercise="mentor-advice",
-                           exercise_title="Advice that stuck", workshop="Spring",
-                           uid=f"round-{i}", started_at=f"2026-03-0{i + 1}T10:00:00+00:00")
-        store.begin_round(start)
-        store.save_phase(start.uid, "speak", text="My mentor told me to write things down.",
-                         turns=[{"kind": "interruption", "speaker": listener, "start": 5.0,
-                                 "end": 7.0}], seconds=60)
-        store.save_phase(start.uid, "summary", text="Your mentor said to write things down. "
-                         "Why did that stick?", seconds=30)
-        store.save_score(start.uid, {"overall": score, "components": {"coverage": score / 100},
-                                     "points": [], "tips": ["Ask one open question."]})
-        store.finish_round(start.uid)
-    store.add_note("round-2", "Much better question this time.")
-
-
 def test_review(snap_compare, app):
     async def before(pilot):
         await _home_ready(pilot)
         _seed(app.store)
         await pilot.press("r")
         await _settle(pilot, lambda: app.screen.query_one("DataTable").row_count == 4)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=before)
+
+
+def test_agreement(snap_compare, app):
+    async def before(pilot):
+        await _home_ready(pilot)
+        _seed(app.store)
+        await pilot.press("r")
+        await _settle(pilot, lambda: app.screen.query_one("DataTable").row_count == 4)
+        await pilot.press("a")
+        await _settle(pilot, lambda: type(app.screen).__name__ == "AgreementScreen" and
+                      app.screen.query_one("#disagreements").option_count == 2)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=before)
+
+
+def test_ruling(snap_compare, app):
+    async def before(pilot):
+        await _home_ready(pilot)
+        _seed(app.store)
+        from listen_coach.tui.screens.review import RoundDetailScreen
+
+        app.push_screen(RoundDetailScreen("round-2"))
+        await _settle(pilot, lambda: app.screen.detail is not None)
+        await pilot.press("j")
+        await _settle(pilot, lambda: type(app.screen).__name__ == "RulingScreen")
 
     assert snap_compare(app, terminal_size=SIZE, run_before=before)
 
@@ -233,7 +243,7 @@ def test_round_detail(snap_compare, app):
         from listen_coach.tui.screens.review import RoundDetailScreen
 
         app.push_screen(RoundDetailScreen("round-2"))
-        await _settle(pilot)
+        await _settle(pilot, lambda: app.screen.detail is not None)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=before)
 
@@ -292,7 +302,7 @@ def test_note_and_override(snap_compare, app, key):
         from listen_coach.tui.screens.review import RoundDetailScreen
 
         app.push_screen(RoundDetailScreen("round-2"))
-        await _settle(pilot)
+        await _settle(pilot, lambda: app.screen.detail is not None)
         await pilot.press(key)
         await _settle(pilot)
 

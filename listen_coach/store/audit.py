@@ -99,8 +99,8 @@ class Agreement:
         if not self.points:
             return "No ticked points yet: agreement shows once speakers tick pair rounds."
         lo, hi = self.interval
-        text = (f"The scorer agreed with the speakers on {100 * (self.share or 0):.0f} % of "
-                f"{self.points} points (95 % interval {100 * lo:.0f}-{100 * hi:.0f} %, "
+        text = (f"The scorer agreed with the speakers on {100 * (self.share or 0):.0f}% of "
+                f"{self.points} points (95% interval {100 * lo:.0f}-{100 * hi:.0f}%, "
                 f"{self.rounds} round(s)); it credited {self.credited_unheard} the speaker did "
                 f"not hear and missed {self.missed_heard} they did")
         if self.speaker_right or self.scorer_right:

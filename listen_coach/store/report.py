@@ -103,8 +103,8 @@ def _legend(keys: tuple[str, ...], colours: dict[str, str]) -> str:
 
 def _share(a: audit.Agreement) -> str:
     lo, hi = a.interval
-    return (f"<td class=num>{a.points}</td><td class=num>{100 * (a.share or 0):.0f} %</td>"
-            f"<td class=num>{100 * lo:.0f}-{100 * hi:.0f} %</td>"
+    return (f"<td class=num>{a.points}</td><td class=num>{100 * (a.share or 0):.0f}%</td>"
+            f"<td class=num>{100 * lo:.0f}-{100 * hi:.0f}%</td>"
             f"<td class=num>{a.credited_unheard}</td><td class=num>{a.missed_heard}</td>"
             f"<td class=num>{a.speaker_right} / {a.scorer_right}</td>")
 
@@ -121,11 +121,11 @@ def agreement_svg(rows: list[tuple[str, audit.Agreement]], width: int = 640) -> 
         parts.append(
             f'<text x="0" y="{y + bar_h - 3}">{_esc(name)}</text>'
             f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{AGREE}">'
-            f'<title>{_esc(name)}: {100 * (a.share or 0):.0f} % of {a.points} points'
+            f'<title>{_esc(name)}: {100 * (a.share or 0):.0f}% of {a.points} points'
             f'</title></rect><line x1="{label_w + scale * lo:.1f}" x2="{label_w + scale * hi:.1f}"'
             f' y1="{y + bar_h / 2}" y2="{y + bar_h / 2}" stroke="#1d1d1f" stroke-width="1.5"/>'
             f'<text x="{label_w + scale + 6}" y="{y + bar_h - 3}">'
-            f'{100 * (a.share or 0):.0f} %</text>')
+            f'{100 * (a.share or 0):.0f}%</text>')
     height = 8 + len(rows) * (bar_h + 6)
     return (f'<svg class="chart agreement" role="img" aria-label="agreement with the speakers" '
             f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
@@ -151,7 +151,7 @@ def trust_section(store: Store, workshop: str | None) -> list[str]:
     groups += people
     out.append(agreement_svg(people))
     out.append("<table class=agreement><thead><tr><th>Who</th><th class=num>Points</th>"
-               "<th class=num>Agreed</th><th class=num>95 % interval</th>"
+               "<th class=num>Agreed</th><th class=num>95% interval</th>"
                "<th class=num>Credited, not heard</th><th class=num>Missed, heard</th>"
                "<th class=num>Ruled: speaker / scorer</th></tr></thead><tbody>")
     out += [f"<tr><td>{_esc(name)}</td>{_share(a)}</tr>" for name, a in groups]

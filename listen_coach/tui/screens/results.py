@@ -27,8 +27,12 @@ def _get(obj, name, default=None):
 
 def results_text(score, listener: str, speaker: str, turns: list[dict] | None = None,
                  speak_seconds: float = 0.0, confirmed: list[bool] | None = None,
-                 summary: str = "") -> str:
-    """The results as markup, from a DrillScore or its stored dict."""
+                 summary: str = "", rulings: dict[int, str] | None = None) -> str:
+    """The results as markup, from a DrillScore or its stored dict.
+
+    `rulings` (point index -> "speaker was right (Dana)", may be empty) is the
+    facilitator's view: each point then shows the scorer's own verdict and
+    confidence beside the speaker's tick, and the words the scorer weighed."""
     lines = [f"[b]{escape(listener)}[/b] scored [b]{_get(score, 'overall')}[/b]/100"
              + (f" listening to {escape(speaker)}" if speaker else "")]
     lines.append("")
@@ -49,6 +53,18 @@ def results_text(score, listener: str, speaker: str, turns: list[dict] | None = 
         mark = "[green]✔[/]" if _get(m, "covered") else "[red]✘[/]"
         said = ""
         scorer = _get(p, "scorer_covered")
+        if rulings is not None and scorer is not None:  # the facilitator's audit view
+            confidence = _get(m, "score")
+            shown = f" {confidence:.2f}" if isinstance(confidence, int | float) else ""
+            differs = scorer != bool(_get(m, "covered"))
+            said = (f"  [{'yellow' if differs else 'dim'}](scorer: "
+                    f"{'heard it' if scorer else 'missed it'}{shown})[/]")
+            if differs:
+                said += f" [b]{escape(rulings.get(i, 'not ruled'))}[/b]"
+            lines.append(f" {mark} {escape(point)}{said}")
+            if _get(m, "evidence"):
+                lines.append(f"     [dim]“{escape(_get(m, 'evidence'))}”[/]")
+            continue
         if scorer is not None:  # the speaker's tick decided; say where the scorer differs
             if scorer != bool(_get(m, "covered")):
                 said = "  [dim](the scorer missed it)[/]" if not scorer else \

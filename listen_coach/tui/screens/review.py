@@ -1,5 +1,6 @@
 """The facilitator's review: every round in a filterable, sortable table, a
-participant's trend, a round's detail, notes and score overrides."""
+participant's trend, how far the scorer agreed with the speakers, a round's
+detail, notes, rulings and score overrides."""
 
 from __future__ import annotations
 
@@ -12,9 +13,13 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sparkline, Static
 
 from listen_coach.errors import UserError
-from listen_coach.store.records import RoundRow
+from listen_coach.store.audit import PointVerdict, agreement, verdicts
+from listen_coach.store.records import RoundDetail, RoundRow
 from listen_coach.tui.screens.results import results_text
 
+#: Seconds between re-reads of the rounds while the review is open, so rounds that
+#: other stations finish (a shared database) and their ticks come in by themselves.
+REFRESH_S = 15.0
 COLUMNS = ("Date", "Participant", "Partner", "Exercise", "Score", "Interruptions")
 
 
@@ -42,6 +47,7 @@ def matches(row: RoundRow, text: str) -> bool:
 class ReviewScreen(Screen):
     BINDINGS = [Binding("escape", "app.pop_screen", "Back"),
                 Binding("slash", "filter", "Filter"),
+                Binding("a", "agreement", "Scorer vs speakers"),
                 Binding("1", "sort(0)", "Sort: date", show=False),
                 Binding("2", "sort(1)", "participant", show=False),
                 Binding("3", "sort(2)", "partner", show=False),
@@ -50,10 +56,11 @@ class ReviewScreen(Screen):
                 Binding("6", "sort(5)", "interruptions", show=False),
                 Binding("enter", "open", "Open round", show=False)]
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.rows: list[RoundRow] = []
         self.shown: list[RoundRow] = []
+        self.verdicts: list[PointVerdict] = []
         self.sort_column, self.descending = 0, True
 
     def compose(self) -> ComposeResult:
@@ -64,26 +71,31 @@ class ReviewScreen(Screen):
         with Horizontal(id="trend-row"):
             yield Static("", id="trend-label")
             yield Sparkline([], id="trend")
-        yield Static("[dim]Enter: open a round · 1-6: sort by column (again: reverse) · "
-                     "/: filter[/dim]", id="review-hint")
+        yield Static("", id="agreement")
+        yield Static("[dim]Enter: open · 1-6: sort (again: reverse) · /: filter · "
+                     "a: scorer vs speakers[/dim]", id="review-hint")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns(*COLUMNS)
         self.query_one(DataTable).focus()
         self.load()
+        self.set_interval(REFRESH_S, self.load)
 
     @work(thread=True, exclusive=True, group="review")
     def load(self) -> None:
+        store = self.app.store  # type: ignore[attr-defined]
         try:
-            rows = self.app.store.rounds()  # type: ignore[attr-defined]
+            rows, points = store.rounds(), verdicts(store)
         except UserError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
-            rows = []
-        self.app.call_from_thread(self._loaded, rows)
+            rows, points = [], []
+        self.app.call_from_thread(self._loaded, rows, points)
 
-    def _loaded(self, rows: list[RoundRow]) -> None:
-        self.rows = rows
+    def _loaded(self, rows: list[RoundRow], points: list[PointVerdict]) -> None:
+        if self.rows and rows == self.rows and points == self.verdicts:
+            return  # a periodic re-read that found nothing new: leave the cursor be
+        self.rows, self.verdicts = rows, points
         self.refresh_table()
         if not rows:
             self.query_one("#trend-label", Static).update(
@@ -95,12 +107,20 @@ class ReviewScreen(Screen):
         shown.sort(key=lambda r: _sort_key(r, self.sort_column), reverse=self.descending)
         self.shown = shown
         table = self.query_one(DataTable)
+        cursor = table.cursor_row
         table.clear()
         table.add_rows([(r.started_at[:16].replace("T", " "), r.listener, r.speaker or "-",
                          r.exercise_title or r.exercise, _score_cell(r),
                          "-" if r.interruptions is None else str(r.interruptions))
                         for r in shown])
+        if shown:
+            table.move_cursor(row=min(cursor, len(shown) - 1))
         self.sub_title = f"{len(shown)} of {len(self.rows)} rounds"
+        uids = {r.uid for r in shown}
+        agreed = agreement(v for v in self.verdicts if v.round_uid in uids)
+        self.query_one("#agreement", Static).update(
+            escape(agreed.sentence()) if agreed.points else
+            "[dim]Agreement with the speakers shows once pair rounds are ticked.[/dim]")
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
@@ -134,6 +154,9 @@ class ReviewScreen(Screen):
         label = f"[b]{escape(person)}[/b]: {len(scores)} round(s)"
         if len(scores) > 1:
             label += f", {scores[0]} → {scores[-1]}"
+        theirs = agreement(v for v in self.verdicts if v.listener == person)
+        if theirs.points:
+            label += f"; scorer agreed {100 * (theirs.share or 0):.0f}% of {theirs.points} points"
         self.query_one("#trend-label", Static).update(label)
         self.query_one("#trend", Sparkline).data = scores or [0]
 
@@ -151,14 +174,25 @@ class ReviewScreen(Screen):
     def _reload(self, _changed: bool | None) -> None:
         self.load()
 
+    def action_agreement(self) -> None:
+        from listen_coach.tui.screens.audit import AgreementScreen
+
+        text = self.query_one("#filter", Input).value
+        self.app.push_screen(AgreementScreen(text), self._reload)
+
+
+RULED = {"speaker": "speaker was right", "scorer": "scorer was right"}
+
 
 class RoundDetailScreen(Screen[bool]):
     BINDINGS = [Binding("escape", "back", "Back"), Binding("n", "note", "Add note"),
-                Binding("o", "override", "Override score")]
+                Binding("o", "override", "Override score"),
+                Binding("j", "rule", "Rule on a disagreement")]
 
     def __init__(self, uid: str):
         super().__init__()
         self.uid = uid
+        self.detail: RoundDetail | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -169,14 +203,23 @@ class RoundDetailScreen(Screen[bool]):
     def on_mount(self) -> None:
         self.show()
 
+    @work(thread=True, exclusive=True, group="detail")
     def show(self) -> None:
+        """Read the round off the UI thread (a shared database may be slow or gone)."""
         try:
             d = self.app.store.round_detail(self.uid)  # type: ignore[attr-defined]
         except UserError as exc:
-            self.query_one("#detail", Static).update(escape(str(exc)))
+            self.app.call_from_thread(self._show_text, escape(str(exc)))
             return
+        self.app.call_from_thread(self._shown, d)
+
+    def _show_text(self, text: str) -> None:
+        self.query_one("#detail", Static).update(text)
+
+    def _shown(self, d: RoundDetail | None) -> None:
+        self.detail = d
         if d is None:
-            self.query_one("#detail", Static).update("This round no longer exists.")
+            self._show_text("This round no longer exists.")
             return
         r = d.row
         parts = [f"[b]{escape(r.exercise_title or r.exercise)}[/b] · "
@@ -185,14 +228,23 @@ class RoundDetailScreen(Screen[bool]):
         if r.override_score is not None:
             parts.append(f"[b]Facilitator's score {r.override_score}[/b] (scorer said "
                          f"{r.scorer_score}): {escape(d.override_reason or '')}")
+        ticked = [(i, c, m) for i, _, c, m in d.confirmations]
+        if ticked:
+            agreed = sum(c == m for _, c, m in ticked)
+            parts.append(f"The scorer agreed with {escape(r.speaker or 'the speaker')}'s ticks "
+                         f"on {agreed} of {len(ticked)} points (its confidence, 0-1, beside "
+                         "each)" + (" · j: rule on a disagreement" if agreed < len(ticked)
+                                    else "") + ".")
         speak = d.phases.get("speak")
         summary = d.phases.get("summary")
         if d.score:
             confirmed = [c for _, _, c, _ in d.confirmations] or None
+            rulings = {i: f"{RULED[x.verdict]} ({x.by})" for i, x in d.rulings.items()}
             parts.append(results_text(
                 d.score, r.listener, r.speaker or "",
                 speak.turns if speak and speak.turns else None,
-                speak.seconds if speak else 0.0, confirmed))
+                speak.seconds if speak else 0.0, confirmed,
+                rulings=rulings if ticked else None))
         else:
             parts.append("[dim]Not scored.[/dim]")
         if speak and speak.text and r.speaker:
@@ -202,30 +254,51 @@ class RoundDetailScreen(Screen[bool]):
         if d.notes:
             parts += ["", "[b]Notes[/b]"] + [f"  • {escape(n.text)} [dim]{n.created_at[:16]}[/dim]"
                                              for n in d.notes]
-        parts += ["", "[dim]n: add a note · o: override the score · Esc: back[/dim]"]
-        self.query_one("#detail", Static).update("\n".join(parts))
+        parts += ["", "[dim]n: add a note · o: override the score · j: rule on a disagreement"
+                      " · Esc: back[/dim]"]
+        self._show_text("\n".join(parts))
+
+    def action_rule(self) -> None:
+        from listen_coach.tui.screens.audit import RulingScreen, disagreements_of
+
+        d = self.detail
+        items = disagreements_of(d) if d is not None else []
+        if not items:
+            self.notify("The speaker and the scorer agreed on every point of this round "
+                        "(or it was not ticked): nothing to rule on.")
+            return
+        self.app.push_screen(RulingScreen(self.uid, items), self._ruled)
+
+    def _ruled(self, _changed: bool | None) -> None:
+        self.show()
 
     def action_back(self) -> None:
         self.dismiss(True)
 
+    @work(thread=True, group="detail-write")
+    def _store_write(self, what: str, *args: object) -> None:
+        """A note or an override, written off the UI thread; then the round again."""
+        store = self.app.store  # type: ignore[attr-defined]
+        try:
+            getattr(store, what)(self.uid, *args)
+        except UserError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        if store.problem:
+            self.app.call_from_thread(self.notify, store.problem, severity="warning")
+        self.app.call_from_thread(self.show)
+
     def action_note(self) -> None:
         def save(text: str | None) -> None:
             if text:
-                self.app.store.add_note(self.uid, text)  # type: ignore[attr-defined]
-                self.show()
+                self._store_write("add_note", text)
 
         self.app.push_screen(NoteScreen(), save)
 
     def action_override(self) -> None:
         def save(value: tuple[int | None, str] | None) -> None:
-            if value is None:
-                return
-            try:
-                self.app.store.override_score(self.uid, *value)  # type: ignore[attr-defined]
-            except UserError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            self.show()
+            if value is not None:
+                self._store_write("override_score", *value)
 
         self.app.push_screen(OverrideScreen(), save)
 

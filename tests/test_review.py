@@ -1,0 +1,66 @@
+"""The facilitator's review, driven by Pilot over a real store: the agreement with
+the speakers, and rulings made with the keys and stored with who made them."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from listen_coach.config import load_settings
+from listen_coach.store import audit, open_store
+from listen_coach.tui.app import make_app
+from support.rounds import seed as _seed
+
+pytestmark = pytest.mark.slow
+
+
+async def _until(predicate, timeout=30.0):
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        assert loop.time() < deadline, "timed out"
+        await asyncio.sleep(0.05)
+
+
+def test_rulings_from_the_keys_reach_the_store_and_the_agreement(transcriber, tmp_path):
+    store = open_store(tmp_path / "data", database="")
+    _seed(store)
+    settings = load_settings()
+    settings.facilitator = "Dana"
+    app = make_app(settings, transcriber, store_factory=lambda: store,
+                   microphone_status=lambda: "mic")
+
+    async def run():
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("r")
+            await _until(lambda: type(app.screen).__name__ == "ReviewScreen" and
+                         app.screen.query_one("DataTable").row_count == 4)
+            line = str(app.screen.query_one("#agreement").render())
+            assert "78% of 9 points" in line  # 3 + 3 + 1 of 3 + 3 + 3 agreed
+            await pilot.press("a")
+            await _until(lambda: type(app.screen).__name__ == "AgreementScreen" and
+                         app.screen.query_one("#disagreements").option_count == 2)
+            await pilot.press("enter")  # the newest disagreement's round
+            await _until(lambda: type(app.screen).__name__ == "RoundDetailScreen" and
+                         app.screen.detail is not None)
+            assert app.screen.uid == "round-2"
+            await pilot.press("j")
+            await _until(lambda: type(app.screen).__name__ == "RulingScreen")
+            await pilot.press("s", "down", "c")
+            await pilot.press("escape")
+            await _until(lambda: type(app.screen).__name__ == "RoundDetailScreen")
+            await _until(lambda: len(store.round_detail("round-2").rulings) == 2)
+            await _until(lambda: "speaker was right (Dana)" in str(
+                app.screen.query_one("#detail").render()))
+            await pilot.press("escape")
+            await _until(lambda: type(app.screen).__name__ == "AgreementScreen")
+            await _until(lambda: "speaker right 1, scorer right 1" in str(
+                app.screen.query_one("#agree-summary").render()))
+            app.exit()
+
+    asyncio.run(run())
+    rulings = store.round_detail("round-2").rulings
+    assert {i: (r.verdict, r.by) for i, r in rulings.items()} == {
+        1: ("speaker", "Dana"), 2: ("scorer", "Dana")}
+    assert audit.agreement(audit.verdicts(store)).unruled == 0
