@@ -109,6 +109,14 @@ def test_a_whole_pair_drill(transcriber, pair_files, tmp_path):
     assert first.score["overall"] == first.row.score and first.row.score > 0
     ticks = [c for _, _, c, _ in first.confirmations]
     assert ticks[0] and sum(ticks) == 2 and len(ticks) == len(first.score["points"])
+    # The speakers' ticks read back as the scorer's audit, counted from the same rows.
+    from listen_coach.store import audit
+
+    points = audit.verdicts(store, workshop="Spring")
+    assert len(points) == sum(len(store.round_detail(r.uid).confirmations) for r in rounds)
+    agreed = sum(c == m for r in rounds for _, _, c, m in store.round_detail(r.uid).confirmations)
+    assert audit.agreement(points).agreed == agreed
+    assert {v.listener for v in points} == {"Alex", "Sam"}
 
 
 @pytest.fixture(scope="module")

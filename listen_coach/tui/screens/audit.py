@@ -4,6 +4,7 @@ of disagreements, and the facilitator's rulings on them (store/audit.py counts).
 from __future__ import annotations
 
 from rich.markup import escape
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -116,7 +117,7 @@ class AgreementScreen(Screen[bool]):
             if len(workshops) > 1:
                 rows += [group_row(f"Workshop {name}", a) for name, a in workshops.items()]
             rows += [group_row(name, a) for name, a in by_participant(points).items()]
-            groups.add_rows(rows)
+            groups.add_rows([tuple(Text(c) for c in row) for row in rows])  # names, not markup
         self.found = found
         self.query_one("#diff-title", Static).update(
             f"[b]Where they disagreed[/b] ({len(found)}, newest first)" if found else

@@ -7,6 +7,7 @@ it is tested (and reused by the review's round detail) without a terminal.
 from __future__ import annotations
 
 from rich.markup import escape
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -27,12 +28,14 @@ def _get(obj, name, default=None):
 
 def results_text(score, listener: str, speaker: str, turns: list[dict] | None = None,
                  speak_seconds: float = 0.0, confirmed: list[bool] | None = None,
-                 summary: str = "", rulings: dict[int, str] | None = None) -> str:
+                 summary: str = "", rulings: dict[int, str] | None = None,
+                 scorer_said: list[bool] | None = None) -> str:
     """The results as markup, from a DrillScore or its stored dict.
 
     `rulings` (point index -> "speaker was right (Dana)", may be empty) is the
-    facilitator's view: each point then shows the scorer's own verdict and
-    confidence beside the speaker's tick, and the words the scorer weighed."""
+    facilitator's view: each point then shows the scorer's own verdict
+    (`scorer_said`, as stored beside the ticks) and confidence beside the
+    speaker's tick, and the words the scorer weighed."""
     lines = [f"[b]{escape(listener)}[/b] scored [b]{_get(score, 'overall')}[/b]/100"
              + (f" listening to {escape(speaker)}" if speaker else "")]
     lines.append("")
@@ -53,6 +56,8 @@ def results_text(score, listener: str, speaker: str, turns: list[dict] | None = 
         mark = "[green]✔[/]" if _get(m, "covered") else "[red]✘[/]"
         said = ""
         scorer = _get(p, "scorer_covered")
+        if scorer_said is not None and i < len(scorer_said):
+            scorer = scorer_said[i]
         if rulings is not None and scorer is not None:  # the facilitator's audit view
             confidence = _get(m, "score")
             shown = f" {confidence:.2f}" if isinstance(confidence, int | float) else ""
@@ -185,9 +190,10 @@ class RoundSummaryScreen(Screen):
             if s is None:
                 continue
             q = s.question.kind if s.question else "none"
-            table.add_row(str(r.number), r.listener, r.speaker or "(passage)", str(s.overall),
-                          f"{s.covered}/{len(s.points)}", q,
-                          "-" if s.interruptions is None else str(s.interruptions))
+            table.add_row(*(Text(c) for c in (  # Text: a name is not markup
+                str(r.number), r.listener, r.speaker or "(passage)", str(s.overall),
+                f"{s.covered}/{len(s.points)}", q,
+                "-" if s.interruptions is None else str(s.interruptions))))
             if s.tips:
                 tips.append(f"[b]{escape(r.listener)}[/b]: {escape(s.tips[0])}")
         self.query_one("#summary-tips", Static).update("\n".join(tips))

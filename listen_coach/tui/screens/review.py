@@ -5,6 +5,7 @@ detail, notes, rulings and score overrides."""
 from __future__ import annotations
 
 from rich.markup import escape
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -109,10 +110,11 @@ class ReviewScreen(Screen):
         table = self.query_one(DataTable)
         cursor = table.cursor_row
         table.clear()
-        table.add_rows([(r.started_at[:16].replace("T", " "), r.listener, r.speaker or "-",
-                         r.exercise_title or r.exercise, _score_cell(r),
-                         "-" if r.interruptions is None else str(r.interruptions))
-                        for r in shown])
+        # Text, not str: a DataTable reads a str cell as markup, and a name is not markup.
+        table.add_rows([tuple(Text(c) for c in (
+            r.started_at[:16].replace("T", " "), r.listener, r.speaker or "-",
+            r.exercise_title or r.exercise, _score_cell(r),
+            "-" if r.interruptions is None else str(r.interruptions))) for r in shown])
         if shown:
             table.move_cursor(row=min(cursor, len(shown) - 1))
         self.sub_title = f"{len(shown)} of {len(self.rows)} rounds"
@@ -244,7 +246,8 @@ class RoundDetailScreen(Screen[bool]):
                 d.score, r.listener, r.speaker or "",
                 speak.turns if speak and speak.turns else None,
                 speak.seconds if speak else 0.0, confirmed,
-                rulings=rulings if ticked else None))
+                rulings=rulings if ticked else None,
+                scorer_said=[m for _, m in sorted((i, m) for i, _, m in ticked)] or None))
         else:
             parts.append("[dim]Not scored.[/dim]")
         if speak and speak.text and r.speaker:
