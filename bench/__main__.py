@@ -15,7 +15,8 @@ from pathlib import Path
 
 from bench import app, asr, exercises, one_mic, scoring, turns
 
-BENCHES = [asr.bench_final_pass, asr.bench_live_lag, asr.bench_process, asr.bench_speech_rate,
+BENCHES = [asr.bench_final_pass, asr.bench_summary_final, asr.bench_live_lag, asr.bench_process,
+           asr.bench_speech_rate,
            scoring.bench_presence, scoring.bench_pair_speed, scoring.bench_batch_drift,
            scoring.bench_parse_cost, scoring.bench_spoken, scoring.bench_spoken_corpus,
            scoring.bench_points_vs_reference,

@@ -168,3 +168,53 @@ def bench_speech_rate(rows: list[dict]) -> None:
     rows.append({"name": "asr.words_per_speech_second", "value": round(min(rates), 2),
                  "detail": f"slowest of {len(rates)} recordings (value); median "
                  f"{statistics.median(rates):.2f}, fastest {max(rates):.2f}"})
+
+
+def bench_summary_final(rows: list[dict]) -> None:
+    """The summary's final pass (asr/incremental.py): WER against what was said, with
+    and without the speaker's words as context, and whether the same recording gives
+    the same transcript however fast it arrives."""
+    import tomllib
+
+    from listen_coach.asr.incremental import IncrementalTranscriber
+    from listen_coach.asr.transcriber import Transcriber
+    from listen_coach.asr.wer import corpus_wer
+    from listen_coach.audio.files import load_audio
+    from listen_coach.drill.packs import load_library
+
+    transcriber = Transcriber()
+    transcriber.load()
+    meta = tomllib.loads((ROOT / "exercises" / "demo" / "demo.toml").read_text("utf-8"))
+    takes = [(load_audio(ROOT / "exercises" / "demo" / meta["listener"]["audio"]).samples,
+              meta["listener"]["text"], meta["speaker"]["text"])]
+    for passage in load_library().passages:  # recorded monologues, their title as context
+        if "normal" in passage.audio:
+            takes.append((load_audio(passage.audio["normal"]).samples, passage.text,
+                          passage.title))
+
+    def final(audio: np.ndarray, context: str, block_s: float = 0.5, pause: float = 0.0) -> str:
+        inc = IncrementalTranscriber(transcriber, context=lambda: context)
+        block = int(block_s * 16000)
+        for i in range(0, len(audio), block):
+            inc.feed(audio[i:i + block])
+            if pause:
+                time.sleep(pause)
+        return inc.finish().text
+
+    with_context, plain, one_pass = [], [], []
+    for audio, reference, context in takes:
+        mono = audio.mean(axis=1) if audio.ndim == 2 else audio
+        with_context.append((reference, final(mono, context)))
+        plain.append((reference, final(mono, "")))
+        one_pass.append((reference, transcriber.transcribe(mono).text))
+    demo_audio = takes[0][0].mean(axis=1) if takes[0][0].ndim == 2 else takes[0][0]
+    runs = {final(demo_audio, takes[0][2], 0.5, 0.06), final(demo_audio, takes[0][2], 0.1),
+            final(demo_audio, takes[0][2], 60.0)}
+    rows.append({"name": "asr.summary_final.wer", "value": round(corpus_wer(with_context), 4),
+                 "detail": f"{len(takes)} takes (the demo summary with the speaker's words as "
+                 f"context, {len(takes) - 1} solo passages with their title); without context "
+                 f"{corpus_wer(plain):.4f}; one pass over the whole take "
+                 f"{corpus_wer(one_pass):.4f}"})
+    rows.append({"name": "asr.summary_final.same_every_run", "value": len(runs) == 1,
+                 "target": "True", "detail": "the demo summary fed at ~8x real time, as fast "
+                 "as it goes, and all at once: one transcript"})

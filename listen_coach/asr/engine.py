@@ -36,6 +36,8 @@ MIN_FRAMES = 600
 #: Longest prompt of previous text (Whisper's limit is 223 tokens; shorter keeps
 #: a wrong earlier guess from steering the next window).
 MAX_PROMPT_TOKENS = 64
+#: Whisper's own limit on a prompt (half its 448-token text context, less one).
+MAX_PROMPT_LIMIT = 223
 #: Cap on generated tokens per second of audio. Fast speech is ~4 words (~5-6
 #: tokens) a second; a greedy decode of cut-off audio can otherwise loop to
 #: Whisper's 448-token limit, which costs seconds.
@@ -121,8 +123,10 @@ class SpeechModel:
         return results[0][0][2:-2]
 
     def decode(self, audio: np.ndarray, beam_size: int = 5, prompt: tuple[int, ...] = (),
-               language: str | None = None, word_timestamps: bool = True) -> WindowResult:
-        """Decode one window (<= 30 s) of 16 kHz mono audio."""
+               language: str | None = None, word_timestamps: bool = True,
+               prompt_limit: int | None = None) -> WindowResult:
+        """Decode one window (<= 30 s) of 16 kHz mono audio. `prompt`: tokens of text
+        that came before (its last `prompt_limit` tokens, MAX_PROMPT_TOKENS by default)."""
         from faster_whisper.transcribe import get_suppressed_tokens, merge_punctuations
 
         encoder_output, n_frames = self.encode(audio)
@@ -130,7 +134,8 @@ class SpeechModel:
         if lang in ("", "auto"):
             lang = self.detect_language(encoder_output)
         tok = self.tokenizer(lang)
-        head = [tok.sot_prev, *prompt[-MAX_PROMPT_TOKENS:]] if prompt else []
+        kept = min(prompt_limit or MAX_PROMPT_TOKENS, MAX_PROMPT_LIMIT)
+        head = [tok.sot_prev, *prompt[-kept:]] if prompt else []
         sequence = [*head, *tok.sot_sequence, tok.no_timestamps]
         suppress = list(get_suppressed_tokens(tok, [-1]))
 

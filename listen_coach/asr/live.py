@@ -65,6 +65,7 @@ class LiveCaptioner:
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._closing = False
+        self._stopping = False
         self._committed: list[Word] = []
         self._commit_times: list[float] = []
         self._previous: list[Word] = []
@@ -93,6 +94,17 @@ class LiveCaptioner:
         self._thread.join(timeout)
         return self.caption(final=True)
 
+    def stop(self) -> Caption:
+        """Stop without a last decode (a final pass of the take is coming, so the
+        flush would only take CPU from it); the tentative tail counts as said."""
+        self._stopping = True
+        self._wake.set()
+        with self._lock:
+            words = (*self._committed, *self._tentative)
+            seconds = (self._offset + len(self._audio)) / SAMPLE_RATE
+        return Caption(committed=_join(words), tentative="", words=words,
+                       audio_seconds=seconds, final=True)
+
     def caption(self, final: bool = False) -> Caption:
         with self._lock:
             words = tuple(self._committed)
@@ -114,6 +126,8 @@ class LiveCaptioner:
             while True:
                 self._wake.wait(timeout=0.2)
                 self._wake.clear()
+                if self._stopping:
+                    return
                 with self._lock:
                     total = self._offset + len(self._audio)
                 closing = self._closing

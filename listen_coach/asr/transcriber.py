@@ -10,6 +10,7 @@ which is the first guard against hallucinated text.
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +34,8 @@ VAD_SPEECH_PAD_MS = 200
 _SENTENCE_END = (".", "?", "!")
 
 
-def speech_regions(audio: np.ndarray, threshold: float = 0.5) -> list[tuple[int, int]]:
+def speech_regions(audio: np.ndarray, threshold: float = 0.5,
+                   min_silence_ms: int = VAD_MIN_SILENCE_MS) -> list[tuple[int, int]]:
     """Sample ranges holding speech, by Silero VAD (ships with faster-whisper, runs offline)."""
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
@@ -42,7 +44,7 @@ def speech_regions(audio: np.ndarray, threshold: float = 0.5) -> list[tuple[int,
     quiet_onnxruntime()
     if len(audio) < SAMPLE_RATE // 10:
         return []
-    options = VadOptions(threshold=threshold, min_silence_duration_ms=VAD_MIN_SILENCE_MS,
+    options = VadOptions(threshold=threshold, min_silence_duration_ms=min_silence_ms,
                          speech_pad_ms=VAD_SPEECH_PAD_MS)
     return [(c["start"], c["end"]) for c in get_speech_timestamps(audio, options)]
 
@@ -152,39 +154,65 @@ class Transcriber:
         notes: list[str] = []
         prompt: tuple[int, ...] = ()
         for window in pack_windows(regions):
-            samples = np.concatenate([audio[s:e] for s, e in window])
-            result = model.decode(samples, beam_size=beam, prompt=prompt)
-            language = result.language
-            at = f"{window[0][0] / SAMPLE_RATE:.1f}s"
-            if not result.words:
-                continue
-            if guards.looks_like_silence(result.no_speech_prob, result.avg_logprob):
-                notes.append(f"dropped low-confidence text at {at} (likely not speech)")
-                continue
-            mean_prob = float(np.mean([w.probability for w in result.words]))
-            if guards.is_unsupported_stock_phrase(result.text, mean_prob, result.no_speech_prob):
-                notes.append(f"dropped '{result.text}' at {at} (a typical hallucination)")
-                continue
-            if result.compression_ratio > guards.COMPRESSION_RATIO:
-                notes.append(f"dropped repeating text at {at}")
-                continue
-            words = [
-                Word(w.text.strip(), round(_to_take_time(w.start, window), 3),
-                     round(_to_take_time(w.end, window), 3), w.probability)
-                for w in result.words
-            ]
-            raw = iter(result.words)
-            for group in split_sentences(words):
-                text = "".join(next(raw).text for _ in group).strip()
-                segments.append(Segment(
-                    text=text, start=group[0].start,
-                    end=group[-1].end, words=tuple(group), avg_logprob=result.avg_logprob,
-                    no_speech_prob=result.no_speech_prob,
-                ))
-            prompt = result.tokens
-        keep = guards.collapse_repeats([s.text for s in segments], keep=2)
-        if not all(keep):
-            notes.append("dropped repeated lines")
-        segments = [s for s, k in zip(segments, keep, strict=True) if k]
-        text = " ".join(s.text for s in segments)
-        return Transcript(text, round(duration, 3), language, tuple(segments), tuple(notes))
+            decoded = decode_window(model, audio, window, beam, prompt)
+            segments += decoded.segments
+            notes += decoded.notes
+            language = decoded.language or language
+            prompt = decoded.tokens or prompt
+        return assemble(segments, notes, duration, language)
+
+
+@dataclass(frozen=True)
+class DecodedWindow:
+    """One window of a take, decoded and checked by the guards."""
+
+    segments: tuple[Segment, ...]
+    notes: tuple[str, ...]
+    tokens: tuple[int, ...]  # the text's tokens (the next window's prompt); () if dropped
+    language: str
+
+
+def decode_window(model: SpeechModel, audio: np.ndarray, window: list[tuple[int, int]],
+                  beam: int, prompt: tuple[int, ...] = (),
+                  prompt_limit: int | None = None) -> DecodedWindow:
+    """Decode the speech regions of `window` (sample ranges of `audio`) as one
+    stretch; drop text the guards take for silence, a stock hallucination or a loop;
+    word times are mapped back to the take."""
+    samples = np.concatenate([audio[s:e] for s, e in window])
+    result = model.decode(samples, beam_size=beam, prompt=prompt, prompt_limit=prompt_limit)
+    at = f"{window[0][0] / SAMPLE_RATE:.1f}s"
+    if not result.words:
+        return DecodedWindow((), (), (), result.language)
+    if guards.looks_like_silence(result.no_speech_prob, result.avg_logprob):
+        return DecodedWindow((), (f"dropped low-confidence text at {at} (likely not speech)",),
+                             (), result.language)
+    mean_prob = float(np.mean([w.probability for w in result.words]))
+    if guards.is_unsupported_stock_phrase(result.text, mean_prob, result.no_speech_prob):
+        return DecodedWindow((), (f"dropped '{result.text}' at {at} (a typical hallucination)",),
+                             (), result.language)
+    if result.compression_ratio > guards.COMPRESSION_RATIO:
+        return DecodedWindow((), (f"dropped repeating text at {at}",), (), result.language)
+    words = [
+        Word(w.text.strip(), round(_to_take_time(w.start, window), 3),
+             round(_to_take_time(w.end, window), 3), w.probability)
+        for w in result.words
+    ]
+    raw = iter(result.words)
+    segments = []
+    for group in split_sentences(words):
+        text = "".join(next(raw).text for _ in group).strip()
+        segments.append(Segment(
+            text=text, start=group[0].start, end=group[-1].end, words=tuple(group),
+            avg_logprob=result.avg_logprob, no_speech_prob=result.no_speech_prob))
+    return DecodedWindow(tuple(segments), (), result.tokens, result.language)
+
+
+def assemble(segments: list[Segment], notes: list[str], duration: float, language: str
+             ) -> Transcript:
+    """The take's transcript from its decoded segments, repeated lines dropped."""
+    keep = guards.collapse_repeats([s.text for s in segments], keep=2)
+    if not all(keep):
+        notes = [*notes, "dropped repeated lines"]
+    segments = [s for s, k in zip(segments, keep, strict=True) if k]
+    text = " ".join(s.text for s in segments)
+    return Transcript(text, round(duration, 3), language, tuple(segments), tuple(notes))

@@ -54,7 +54,8 @@ class PhaseTake:
 class PhaseCapture:
     """Capture one phase from `source`.
 
-    `caption_channel` picks the channel whose words are captioned (None: mono).
+    `caption_channel` picks the channel whose words are captioned (None: mono);
+    `on_block` gets each block of that channel as it arrives.
     With two channels and `names` (left, right), or one channel and both partners'
     enrolled `voices`, `on_event` gets each overlap event (a dict like the store
     keeps) once it is settled.
@@ -66,7 +67,9 @@ class PhaseCapture:
                  on_caption: Callable[[Caption], None] | None = None,
                  on_level: Callable[[list[float]], None] | None = None,
                  on_event: Callable[[dict], None] | None = None,
-                 recording: Path | None = None):
+                 recording: Path | None = None,
+                 on_block: Callable[[np.ndarray], None] | None = None,
+                 flush_caption: bool = True):
         self.source = source
         self.transcriber = transcriber
         self.caption_channel = caption_channel
@@ -76,6 +79,11 @@ class PhaseCapture:
         self.on_level = on_level
         self.on_event = on_event
         self.recording = recording
+        #: Gets each block of the caption channel too (the summary's final pass).
+        self.on_block = on_block
+        #: False when a final pass of the take follows: the live caption then stops
+        #: without its last decode, which would only compete with that pass.
+        self.flush_caption = flush_caption
         self.events: list[dict] = []
 
     def run(self, should_stop: Callable[[], bool], max_seconds: float | None = None) -> PhaseTake:
@@ -100,8 +108,11 @@ class PhaseCapture:
                     continue
                 blocks.append(block)
                 frames += len(block)
-                live.feed(block if self.caption_channel is None or block.ndim == 1
-                          else block[:, self.caption_channel])
+                heard = (block if self.caption_channel is None or block.ndim == 1
+                         else block[:, self.caption_channel])
+                live.feed(heard)
+                if self.on_block is not None:
+                    self.on_block(heard)
                 if self.on_level is not None:
                     self.on_level(self.source.levels)
                 if self.names and (block.ndim == 2 or self.voices) and \
@@ -112,7 +123,7 @@ class PhaseCapture:
             error = str(exc)
         finally:
             self.source.stop()
-            caption = live.close()
+            caption = live.close() if self.flush_caption else live.stop()
         shape = (0, 2) if getattr(self.source, "channels", 1) == 2 else (0,)
         audio = np.concatenate(blocks) if blocks else np.zeros(shape, np.float32)
         return PhaseTake(audio, caption, len(audio) / SAMPLE_RATE, self.recording, error)

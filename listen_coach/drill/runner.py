@@ -93,11 +93,17 @@ class DrillRunner:
         recorder = self._recorder(phase.value)
         source = self.source_factory(phase.value, 2 if self.two_channel else 1, recorder)
         counting = self.counts_turns and phase == Phase.SPEAK
+        final = None
+        if phase == Phase.SUMMARY:
+            from listen_coach.asr.incremental import IncrementalTranscriber
+
+            final = IncrementalTranscriber(self.transcriber, context=self._summary_context)
         capture = PhaseCapture(
             source, self.transcriber, caption_channel=self._channel_of(who),
             names=self.names if counting else None, voices=self.voices,
             on_caption=cb.on_caption, on_level=cb.on_level, on_event=cb.on_event,
-            recording=recorder.path if recorder else None)
+            recording=recorder.path if recorder else None,
+            on_block=final.feed if final is not None else None, flush_caption=final is None)
         take = capture.run(should_stop, max_seconds)
         if take.error:
             self.notes.append(take.error)
@@ -110,8 +116,38 @@ class DrillRunner:
                             words=_words(take.caption))
             self._finalise_speaker_text(take)
         else:
-            drill.end_summary(take.text, recording=take.recording, words=_words(take.caption))
+            text, words = self._final_summary(take, final)
+            drill.end_summary(text, recording=take.recording, words=words)
         return take
+
+    def _summary_context(self) -> str | None:
+        """What the listener's words are read against: the speaker's final transcript
+        (None until it exists) or the passage, and the topic."""
+        if self._final_thread is not None and self._final_thread.is_alive():
+            return None
+        topic = self.card.title if self.card else ""
+        said = self.passage.text if self.passage is not None else self.drill.current.speak_text
+        return f"{topic}. {said}" if topic else said
+
+    def _final_summary(self, take: PhaseTake, final) -> tuple[str, list]:
+        """The summary's final transcript; the live caption stands in if it fails."""
+        if final is None:
+            return take.text, _words(take.caption)
+        if self._final_thread is not None:  # its words are the context: wait for them
+            self._final_thread.join(timeout=120)
+        try:
+            transcript = final.finish()
+        except Exception as exc:  # noqa: BLE001 - the live caption is a fine fallback
+            self.notes.append(f"The summary's final transcript failed ({exc}); the live "
+                              "caption was scored.")
+            return take.text, _words(take.caption)
+        if transcript.is_empty:
+            if take.text.strip():
+                self.notes.append("The summary's final pass heard no words; the live "
+                                  "caption was scored.")
+            return take.text, _words(take.caption)
+        return transcript.text, [[w.text, round(w.start, 2), round(w.end, 2)]
+                                 for w in transcript.words]
 
     def _finalise_speaker_text(self, take: PhaseTake) -> None:
         """The full (beam search) pass over the speaker's audio, in the background
