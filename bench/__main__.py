@@ -19,7 +19,7 @@ BENCHES = [asr.bench_final_pass, asr.bench_summary_final, asr.bench_live_lag, as
            asr.bench_speech_rate,
            scoring.bench_presence, scoring.bench_pair_speed, scoring.bench_batch_drift,
            scoring.bench_parse_cost, scoring.bench_spoken, scoring.bench_spoken_corpus,
-           scoring.bench_points_vs_reference,
+           scoring.bench_points_vs_reference, scoring.bench_counselling_questions,
            scoring.bench_round, turns.bench_two_channel, one_mic.bench_one_mic,
            exercises.bench_self_consistency, exercises.bench_hand_summaries, app.bench_launch,
            app.bench_results_latency, app.bench_keys, app.bench_memory, app.bench_review]

@@ -6,6 +6,7 @@ import re
 import statistics
 import time
 from collections import defaultdict
+from pathlib import Path
 
 import numpy as np
 
@@ -366,3 +367,40 @@ def bench_round(rows: list[dict]) -> None:
                  "target": "< 300", "detail": f"{len(SPEAKER.split())}-word talk, "
                  f"{len(SUMMARY.split())}-word summary, median of 7, cold caches; "
                  f"fastest {min(times) * 1000:.0f} ms; scored {result.overall}/100"})
+
+
+def bench_counselling_questions(rows: list[dict]) -> None:
+    """Questions and reflections (scoring/questions.py) against 200 counsellor
+    utterances coded by MITI 4.2.1 (training/data/counselling-utterances.jsonl),
+    written for evaluation and never used to write or tune the rules."""
+    import json
+
+    from listen_coach.scoring.questions import find_questions
+
+    path = Path(__file__).resolve().parents[1] / "training" / "data" / \
+        "counselling-utterances.jsonl"
+    data = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+    def kind(text: str) -> str:
+        found = find_questions(text)
+        return found[-1].kind if found else "none"  # an utterance is coded by its last act
+
+    questions = [r for r in data if r["label"] in ("open", "closed")]
+    said = [kind(r["text"]) for r in questions]
+    reflections = [r for r in data if r["label"] == "reflection"]
+    other = [r for r in data if r["label"] == "other"]
+    no_mark = [k == r["label"] for k, r in zip(said, questions, strict=True)
+               if "?" not in r["text"]]
+    agreed = sum(k == r["label"] for k, r in zip(said, questions, strict=True))
+    rows.append({"name": "scoring.questions.open_closed_agreement",
+                 "value": round(agreed / len(questions), 3),
+                 "target": ">= 0.80",
+                 "detail": f"{len(questions)} coded questions (a missed question counts as "
+                 f"wrong; {sum(k == 'none' for k in said)} missed); {len(no_mark)} without "
+                 f"'?': {sum(no_mark) / max(1, len(no_mark)):.3f}"})
+    rows.append({"name": "scoring.questions.reflections_called_questions",
+                 "value": round(sum(kind(r["text"]) != "none" for r in reflections)
+                                / len(reflections), 3), "target": "<= 0.10",
+                 "detail": f"{len(reflections)} coded reflections (with '?', tags and summary "
+                 f"openers); other statements called questions "
+                 f"{sum(kind(r['text']) != 'none' for r in other)} of {len(other)}"})

@@ -300,3 +300,43 @@ def test_one_microphone_drill_with_voice_enrolment(transcriber, one_mic_files, t
     cut_in = [e for e in store.round_detail(row.uid).phases["speak"].turns
               if e["kind"] == "interruption"]
     assert cut_in[0]["speaker"] == "Alex" and abs(cut_in[0]["start"] - 27.0) < 1.0
+
+
+def test_resuming_at_the_tick_screen_keeps_the_summary_s_recording(transcriber, tmp_path):
+    """Killed on the tick screen: the summary is stored with its recording; resuming
+    and ticking keeps it, and a bundle still carries the FLAC."""
+    from listen_coach.store.export import write_bundle
+
+    store = open_store(tmp_path / "data", database="")
+    start = RoundStart(listener="Alex", speaker="Sam", exercise="project-setback",
+                       exercise_title="A project that went wrong", uid="at-ticks")
+    store.begin_round(start)
+    store.save_phase(start.uid, "speak", text="We promised the museum a new site by March. "
+                     "Our lead developer Nadia left six weeks before.", seconds=60)
+    flac = store.recording_path(start.uid, "summary")
+    flac.write_bytes(b"fLaC-summary")
+    store.save_phase(start.uid, "summary", text="So the museum wanted a site by March and "
+                     "Nadia left. How did you cope?", seconds=20.41, recording=flac,
+                     words=[["So", 0.0, 0.2]])
+    app = make_app(load_settings(), transcriber, store_factory=lambda: store,
+                   microphone_status=lambda: NO_MIC)
+
+    async def run():
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_for(lambda: screen_name(app) == "ResumeScreen")
+            await pilot.pause()
+            await pilot.press("r")
+            await wait_for(lambda: screen_name(app) == "ConfirmScreen")
+            await wait_for(lambda: app.screen.score is not None)
+            await pilot.press("space", "enter")
+            await wait_for(lambda: screen_name(app) == "ResultsScreen")
+            await pilot.press("escape")
+
+    asyncio.run(run())
+    summary = store.round_detail("at-ticks").phases["summary"]
+    assert (summary.recording, summary.seconds, summary.words) == (flac, 20.41, [["So", 0.0, 0.2]])
+    bundle = tmp_path / "b.zip"
+    write_bundle(store, bundle)
+    import zipfile
+
+    assert "recordings/at-ticks-summary.flac" in zipfile.ZipFile(bundle).namelist()

@@ -328,6 +328,25 @@ def test_cli_score_text_files_and_non_utf8(tmp_path):
     assert any("not UTF-8" in n for n in data["input_notes"])
 
 
+def test_cli_score_never_prints_control_characters(tmp_path):
+    (tmp_path / "speaker.txt").write_text(SPEAKER + " \x1b[2J\x07 Bye\x00 now.")
+    (tmp_path / "summary.txt").write_text("Your supplier \x1b]0;owned\x07went bust. What now?")
+    (tmp_path / "folder").mkdir()
+    proc = subprocess.run(
+        [sys.executable, "-m", "listen_coach", "score", "--speaker",
+         str(tmp_path / "speaker.txt"), "--summary", str(tmp_path / "summary.txt")],
+        capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    for char in ("\x1b", "\x07", "\x00"):
+        assert char not in proc.stdout and char not in proc.stderr
+    assert "control characters" in proc.stderr
+    proc = subprocess.run(
+        [sys.executable, "-m", "listen_coach", "score", "--speaker", str(tmp_path / "folder"),
+         "--summary", str(tmp_path / "summary.txt")], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "is a folder" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
 def test_cli_score_missing_file_is_one_sentence(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "listen_coach", "score", "--speaker", str(tmp_path / "x.txt"),

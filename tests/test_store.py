@@ -264,3 +264,115 @@ def test_cli_export_report_forget(tmp_path, hermetic_settings):
     run = subprocess.run([*cli, "forget", "Alex", "--yes"], capture_output=True, text=True)
     assert run.returncode == 0 and "1 round(s)" in run.stdout
     assert "out of 1 judgment export(s)" in run.stdout and judged.read_text() == ""
+
+
+def _bundle_of_one(tmp_path, audio: bytes = b"fLaC" + bytes(range(256)) * 40):
+    from listen_coach.store.export import write_bundle
+
+    source = open_store(tmp_path / "source", database="")
+    uid = _round(source)
+    rec = source.recording_path(uid, "speak")
+    rec.write_bytes(audio)
+    source.save_phase(uid, "speak", text="hello", recording=rec)
+    source.save_score(uid, SCORE)
+    source.finish_round(uid)
+    bundle = tmp_path / "one.zip"
+    write_bundle(source, bundle)
+    return bundle, uid
+
+
+def test_a_bundle_imports_into_postgresql(postgres, tmp_path):
+    from listen_coach.store.export import read_bundle
+
+    bundle, uid = _bundle_of_one(tmp_path)
+    target = open_store(tmp_path / "pg", database=postgres.create_db("imported"))
+    assert read_bundle(target, bundle) == (1, 0)
+    assert read_bundle(target, bundle) == (0, 1)
+    assert target.round_detail(uid).row.status == "done"
+
+
+def _rewrite(bundle, tmp_path, change):
+    """A copy of `bundle` with its entries passed through `change(name, bytes)`."""
+    import zipfile
+
+    out = tmp_path / "changed.zip"
+    with zipfile.ZipFile(bundle) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = change(info.filename, src.read(info))
+            if data is not None:
+                dst.writestr(info, data)
+    return out
+
+
+def test_a_damaged_bundle_changes_nothing_and_the_intact_one_still_imports(tmp_path):
+    from listen_coach.store.export import read_bundle
+
+    bundle, uid = _bundle_of_one(tmp_path)
+    target = open_store(tmp_path / "target", database="")
+    raw = bytearray(bundle.read_bytes())
+    at = raw.find(b"fLaC")  # stored uncompressed? flip a byte of the entry either way
+    flipped = tmp_path / "flipped.zip"
+    raw[at + 100 if at >= 0 else len(raw) // 3] ^= 0xFF
+    flipped.write_bytes(bytes(raw))
+    missing = _rewrite(bundle, tmp_path, lambda name, data: None if name.startswith(
+        "recordings/") else data)
+    for bad in (flipped, missing):
+        with pytest.raises(StoreError, match="damaged|not a listen-coach bundle"):
+            read_bundle(target, bad)
+        assert target.rounds(status=None) == []
+    assert read_bundle(target, bundle) == (1, 0)
+    assert target.round_detail(uid).phases["speak"].recording.read_bytes().startswith(b"fLaC")
+
+
+def test_a_round_a_failed_import_left_unfinished_is_imported_again(tmp_path):
+    from listen_coach.store.export import read_bundle
+
+    bundle, uid = _bundle_of_one(tmp_path)
+    target = open_store(tmp_path / "target", database="")
+    target.begin_round(RoundStart(listener="Alex", uid=uid))  # a stub, as older imports left
+    assert read_bundle(target, bundle) == (1, 0)
+    assert target.round_detail(uid).row.status == "done"
+
+
+@pytest.mark.parametrize("rounds", ['"lots"', '[{"uid": "x"}]', "[1, 2]"])
+def test_a_malformed_bundle_list_is_one_sentence(tmp_path, rounds):
+    from listen_coach.store.export import read_bundle
+
+    bundle, _ = _bundle_of_one(tmp_path)
+    broken = _rewrite(bundle, tmp_path, lambda name, data: (
+        f'{{"format": 1, "rounds": {rounds}}}'.encode() if name == "bundle.json" else data))
+    target = open_store(tmp_path / "target", database="")
+    with pytest.raises(StoreError, match="damaged"):
+        read_bundle(target, broken)
+    assert target.rounds(status=None) == []
+
+
+def test_a_recording_too_big_to_be_a_phase_is_refused(tmp_path, monkeypatch):
+    from listen_coach.store import export
+
+    bundle, _ = _bundle_of_one(tmp_path)
+    monkeypatch.setattr(export, "MAX_RECORDING_BYTES", 1000)  # the entry holds 10 kB
+    target = open_store(tmp_path / "target", database="")
+    with pytest.raises(StoreError, match="more than a phase can be"):
+        export.read_bundle(target, bundle)
+    assert target.rounds(status=None) == []
+
+
+def test_csv_cells_are_never_formulas(tmp_path):
+    from listen_coach.store.export import to_csv
+
+    store = open_store(tmp_path / "data", database="")
+    uid = _round(store, listener='=HYPERLINK("http://x","y")', speaker="@Sam",
+                 workshop="+Spring")
+    store.save_score(uid, SCORE)
+    store.add_note(uid, "-2 points for the question")
+    store.finish_round(uid)
+    import csv
+    import io
+
+    [header, row] = list(csv.reader(io.StringIO(to_csv(store))))
+    cells = dict(zip(header, row, strict=True))
+    assert cells["participant"] == "'=HYPERLINK(\"http://x\",\"y\")"
+    assert (cells["partner"], cells["workshop"], cells["notes"]) == (
+        "'@Sam", "'+Spring", "'-2 points for the question")
+    assert cells["score"] == "72"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -177,6 +178,9 @@ def _shared_transcriber():
     return _transcriber[0]
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def _read_text_or_audio(path_text: str, what: str) -> tuple[str, list[str]]:
     """A .txt file's text (any encoding, undecodable bytes replaced), or an audio file
     transcribed. Returns the text and notes for the user."""
@@ -186,12 +190,21 @@ def _read_text_or_audio(path_text: str, what: str) -> tuple[str, list[str]]:
     if not path.exists():
         raise UserError(f"No such file: {path} ({what}).")
     if path.suffix.lower() in (".txt", ".text", ".md", ""):
+        if path.is_dir():
+            raise UserError(f"{path} is a folder; give a .txt file or an audio file ({what}).")
         raw = path.read_bytes()
+        notes = []
         try:
-            return raw.decode("utf-8"), []
+            text = raw.decode("utf-8")
         except UnicodeDecodeError:
-            return raw.decode("utf-8", errors="replace"), [
-                f"{path} is not UTF-8 text; unreadable characters were replaced."]
+            text = raw.decode("utf-8", errors="replace")
+            notes.append(f"{path} is not UTF-8 text; unreadable characters were replaced.")
+        # Control characters (ESC, BEL, NUL) would reach the terminal when the text is
+        # printed back; they are never words.
+        clean = _CONTROL.sub(" ", text)
+        if clean != text:
+            notes.append(f"{path} holds control characters; they were read as spaces.")
+        return clean, notes
     try:
         result = _shared_transcriber().transcribe(path)
     except AudioFileError as exc:

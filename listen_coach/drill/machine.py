@@ -152,11 +152,15 @@ class Drill:
         self.phase = Phase.SUMMARY
         self.phase_started = self.clock()
 
-    def end_summary(self, text: str, recording=None, words: list | None = None) -> None:
+    def end_summary(self, text: str, recording=None, words: list | None = None,
+                    save: bool = True) -> None:
+        """The listener has finished: save the summary, the ticks (or the results)
+        come next. `save=False` resumes a round whose summary is already stored, so
+        its recording, words and length stay as they were."""
         assert self.phase == Phase.SUMMARY, self.phase
         r = self.current
         r.summary_text = text
-        if self.store is not None:
+        if self.store is not None and save:
             self._saved(self.store.save_phase(
                 r.uid, "summary", text=text, words=words or [],
                 seconds=round(self.elapsed(), 2), recording=recording))

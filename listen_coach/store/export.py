@@ -6,7 +6,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
+import uuid
 import zipfile
+import zlib
 from dataclasses import asdict
 from pathlib import Path
 
@@ -29,6 +32,18 @@ def _details(store: Store, workshop: str | None) -> list[RoundDetail]:
     return out
 
 
+#: A spreadsheet runs a cell that starts with one of these as a formula
+#: (=HYPERLINK("http://...") in a participant's name); such a cell gets a leading
+#: apostrophe, which spreadsheets show as text (OWASP, "CSV Injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def to_csv(store: Store, workshop: str | None = None) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf)
@@ -37,7 +52,7 @@ def to_csv(store: Store, workshop: str | None = None) -> str:
         r, score = d.row, d.score or {}
         comps = score.get("components", {})
         points = score.get("points", [])
-        writer.writerow([
+        writer.writerow([_cell(c) for c in (
             r.uid, r.started_at, r.workshop or "", r.listener, r.speaker or "", r.kind,
             r.exercise, r.score if r.score is not None else "", r.scorer_score or "",
             r.override_score if r.override_score is not None else "", d.override_reason or "",
@@ -45,7 +60,7 @@ def to_csv(store: Store, workshop: str | None = None) -> str:
             "" if r.encouragers is None else r.encouragers,
             *[comps.get(c, "") for c in COMPONENTS],
             sum(1 for p in points if p.get("match", {}).get("covered")), len(points),
-            " | ".join(n.text for n in d.notes)])
+            " | ".join(n.text for n in d.notes))])
     return buf.getvalue()
 
 
@@ -89,52 +104,106 @@ def write_bundle(store: Store, path: Path, workshop: str | None = None) -> int:
     return len(rounds)
 
 
-def read_bundle(store: Store, path: Path) -> tuple[int, int]:
-    """Merge a bundle: rounds already present (same uid) are skipped. (added, skipped)."""
+#: The largest recording a bundle may hold: an hour of 16 kHz stereo FLAC is about
+#: 100 MB, and a phase lasts minutes. A bigger entry is refused, so that a small
+#: damaged or hostile bundle cannot unpack gigabytes.
+MAX_RECORDING_BYTES = 200 * 1024 * 1024
+_ROUND_KEYS = ("uid", "listener", "speaker", "kind", "exercise", "exercise_title", "workshop",
+               "started_at", "status", "phases", "confirmations", "notes")
+
+
+def _checked(path: Path) -> tuple[zipfile.ZipFile, list[dict]]:
+    """Open a bundle and check all of it (its JSON, every recording's size and CRC)
+    before anything is written, so a damaged bundle changes nothing."""
+    bad = StoreError(f"{path} is not a listen-coach bundle "
+                     "(make one with `listen-coach export --bundle FILE`).")
     try:
         zf = zipfile.ZipFile(path)
         data = json.loads(zf.read("bundle.json"))
-    except (OSError, zipfile.BadZipFile, KeyError, json.JSONDecodeError, UnicodeDecodeError):
-        raise StoreError(f"{path} is not a listen-coach bundle "
-                         "(make one with `listen-coach export --bundle FILE`).") from None
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError, UnicodeDecodeError, zlib.error):
+        raise bad from None
+    if not isinstance(data, dict):
+        raise bad
     if data.get("format") != BUNDLE_FORMAT:
         raise StoreError(f"{path} is a bundle of format {data.get('format')}; this "
                          f"listen-coach reads format {BUNDLE_FORMAT}.")
-    known = {r.uid for r in store.rounds(status=None)}
+    rounds = data.get("rounds")
+    if not isinstance(rounds, list) or not all(
+            isinstance(r, dict) and all(k in r for k in _ROUND_KEYS)
+            and isinstance(r["phases"], dict) for r in rounds):
+        raise StoreError(f"{path} is damaged: its list of rounds is incomplete; nothing was "
+                         "imported. Export it again from the other station.")
+    for item in rounds:
+        for phase in item["phases"].values():
+            arc = phase.get("recording") if isinstance(phase, dict) else None
+            if not arc:
+                continue
+            try:
+                info = zf.getinfo(arc)
+                if info.file_size > MAX_RECORDING_BYTES:
+                    raise StoreError(f"{path} holds a recording of {info.file_size:,} bytes "
+                                     f"({arc}), more than a phase can be; nothing was imported.")
+                with zf.open(info) as f:  # reading to the end checks the CRC
+                    while f.read(1 << 20):
+                        pass
+            except (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+                raise StoreError(f"{path} is damaged ({arc} of round {item['uid'][:8]} "
+                                 f"cannot be read: {type(exc).__name__}); nothing was imported. "
+                                 "Export it again from the other station.") from None
+    return zf, rounds
+
+
+def import_session_uid(round_uid: str) -> str:
+    """The session an imported round goes into: a uuid (36 characters, the column's
+    width) made from the round's own, so importing twice finds the same one."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"listen-coach/import/{round_uid}"))
+
+
+def read_bundle(store: Store, path: Path) -> tuple[int, int]:
+    """Merge a bundle: rounds already present (same uid, finished) are skipped; a
+    round a failed import left unfinished is imported again. (added, skipped)."""
+    zf, rounds = _checked(path)
+    known = {r.uid for r in store.rounds(status=None) if r.status != "in_progress"}
     added = skipped = 0
     with zf:
-        for item in data["rounds"]:
+        for item in rounds:
             if item["uid"] in known:
                 skipped += 1
                 continue
-            start = RoundStart(listener=item["listener"], speaker=item["speaker"],
-                               kind=item["kind"], exercise=item["exercise"],
-                               exercise_title=item["exercise_title"], workshop=item["workshop"],
-                               uid=item["uid"], started_at=item["started_at"],
-                               session_uid=f"import-{item['uid']}", station="import")
-            store.begin_round(start)
-            for name, phase in item["phases"].items():
-                recording = None
-                if phase.get("recording"):
-                    recording = store.recording_path(item["uid"], name)
-                    recording.write_bytes(zf.read(phase["recording"]))
-                    recording.chmod(0o600)
-                store.save_phase(item["uid"], name, text=phase["text"], words=phase["words"],
-                                 turns=phase["turns"], seconds=phase["seconds"],
-                                 recording=recording, started_at=phase["started_at"])
-            if item.get("scoring"):
-                store.save_score(item["uid"], item["scoring"])
-            if item["confirmations"]:
-                store.save_confirmations(item["uid"], [
-                    (c["index"], c["point"], c["came_across"], c["scorer_covered"])
-                    for c in item["confirmations"]])
-            for ruling in item.get("rulings", []):
-                store.rule(item["uid"], ruling["index"], ruling["verdict"], ruling["by"])
-            for note in item["notes"]:
-                store.add_note(item["uid"], note["text"])
-            if item.get("override_score") is not None:
-                store.override_score(item["uid"], item["override_score"],
-                                     item.get("override_reason") or "imported")
-            store.finish_round(item["uid"], item["status"])
+            _import_round(store, zf, item)
             added += 1
     return added, skipped
+
+
+def _import_round(store: Store, zf: zipfile.ZipFile, item: dict) -> None:
+    start = RoundStart(listener=item["listener"], speaker=item["speaker"],
+                       kind=item["kind"], exercise=item["exercise"],
+                       exercise_title=item["exercise_title"], workshop=item["workshop"],
+                       uid=item["uid"], started_at=item["started_at"],
+                       session_uid=import_session_uid(item["uid"]), station="import")
+    store.begin_round(start)
+    for name, phase in item["phases"].items():
+        recording = None
+        if phase.get("recording"):
+            recording = store.recording_path(item["uid"], name)
+            with zf.open(phase["recording"]) as src, open(recording, "wb") as dst:
+                shutil.copyfileobj(src, dst)
+            recording.chmod(0o600)
+        store.save_phase(item["uid"], name, text=phase.get("text", ""),
+                         words=phase.get("words", []), turns=phase.get("turns", []),
+                         seconds=phase.get("seconds", 0.0), recording=recording,
+                         started_at=phase.get("started_at"))
+    if item.get("scoring"):
+        store.save_score(item["uid"], item["scoring"])
+    if item["confirmations"]:
+        store.save_confirmations(item["uid"], [
+            (c["index"], c["point"], c["came_across"], c["scorer_covered"])
+            for c in item["confirmations"]])
+    for ruling in item.get("rulings", []):
+        store.rule(item["uid"], ruling["index"], ruling["verdict"], ruling["by"])
+    for note in item["notes"]:
+        store.add_note(item["uid"], note["text"])
+    if item.get("override_score") is not None:
+        store.override_score(item["uid"], item["override_score"],
+                             item.get("override_reason") or "imported")
+    store.finish_round(item["uid"], item["status"])

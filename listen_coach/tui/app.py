@@ -252,7 +252,7 @@ class ListenCoachApp(App):
         if summary is None:
             self._run(runner)
             return
-        drill.end_summary(summary.text)
+        drill.end_summary(summary.text, save=False)  # stored already, recording and all
         self.after_phase(runner)
 
     def _store_or_none(self) -> Store | None:
