@@ -67,6 +67,10 @@ def test_a_different_number_is_not_covered():
     ("two three people", ["2", "3"]),
     ("twenty-five people", ["25"]),
     ("four hundred thousand pounds", ["400000"]),
+    ("about a hundred and twenty thousand on Christmas Eve", ["120000"]),
+    ("a hundred and fifty pounds a month", ["150"]),
+    ("a thousand people", ["1000"]),
+    ("two and three people", ["2", "3"]),
 ])
 def test_number_words_make_numbers_only_in_number_order(said, numbers):
     from listen_coach.scoring.nlp import number_spans

@@ -148,7 +148,11 @@ def number_tokens(text: str) -> set[str]:
 _NUMBER_WORDS = ("zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
                  "fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|"
                  "fifty|sixty|seventy|eighty|ninety|hundred|thousand|million")
-_NUMBER_RUN = re.compile(rf"\b(?:{_NUMBER_WORDS})(?:[\s-]+(?:{_NUMBER_WORDS}))*\b", re.I)
+#: A run of number words; "and" may join them ("a hundred and fifty", as British
+#: English says it), and "a" may lead a scale word ("a hundred", "a thousand").
+_NUMBER_RUN = re.compile(
+    rf"\b(?:a\s+(?=hundred|thousand|million))?(?:{_NUMBER_WORDS})"
+    rf"(?:(?:[\s-]+|\s+and\s+)(?:{_NUMBER_WORDS}))*\b", re.I)
 
 
 _NUMBER_WORD = re.compile(rf"\b(?:{_NUMBER_WORDS})\b", re.I)
@@ -169,10 +173,17 @@ def _numbers_in_run(run: re.Match[str]) -> list[tuple[int, int]]:
     """A run of number words cut into the numbers it holds, as (start, end) in the text."""
     groups: list[tuple[int, int]] = []
     previous = None
-    for word in _NUMBER_WORD.finditer(run.group(0)):
+    last_end = 0
+    text = run.group(0)
+    for word in _NUMBER_WORD.finditer(text):
         kind = _KINDS[word.group(0).lower()]
         start, end = run.start() + word.start(), run.start() + word.end()
-        if previous is not None and kind in _FOLLOWS[previous]:
+        # "and" joins only a scale to what follows it: "hundred and fifty", not
+        # "two and three".
+        joined = previous is not None and (
+            " and " not in text[last_end:word.start()].lower() or previous == "scale")
+        last_end = word.end()
+        if joined and previous is not None and kind in _FOLLOWS[previous]:
             groups[-1] = (groups[-1][0], end)
         else:
             groups.append((start, end))
@@ -186,7 +197,14 @@ def _said_numbers(text: str):
     for run in _NUMBER_RUN.finditer(text):
         for start, end in _numbers_in_run(run):
             said = text[start:end]
-            yield start, end, normalise_words(said) if said.lower() != "one" else []
+            if said.lower() == "one":
+                yield start, end, []
+                continue
+            # "hundred and fifty" is one number; "a hundred" is one hundred.
+            said = re.sub(r"\s+and\s+", " ", said, flags=re.I)
+            if _KINDS[said.split()[0].split("-")[0].lower()] == "scale":
+                said = "one " + said
+            yield start, end, normalise_words(said)
 
 
 def number_spans(text: str) -> list[tuple[int, int, str]]:
