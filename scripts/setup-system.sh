@@ -10,7 +10,7 @@
 set -euo pipefail
 
 run_pkgs=(libportaudio2 python3-venv)
-test_pkgs=(pulseaudio pulseaudio-utils libasound2-plugins espeak-ng sox tmux postgresql chromium)
+test_pkgs=(pulseaudio pulseaudio-utils libasound2-plugins espeak-ng sox tmux postgresql chromium strace)
 
 pkgs=("${run_pkgs[@]}")
 if [[ "${1:-}" == "--test" ]]; then
