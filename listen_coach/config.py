@@ -128,18 +128,49 @@ def load_settings(path: Path | None = None) -> Settings:
     settings = Settings()
     if not path.exists():
         return settings
+    if path.is_dir():
+        raise ConfigError(f"{path} is a folder, not a settings file; point {CONFIG_ENV} at "
+                          "a .toml file (or unset it).")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path} is not valid TOML ({exc}); fix or delete it.") from None
+    except OSError as exc:
+        raise ConfigError(f"{path} cannot be read ({exc.strerror or exc}).") from None
     _apply(settings, data, "", path)
     if settings.asr.compute_type not in COMPUTE_TYPES:
         raise ConfigError(
             f"{path}: asr.compute_type must be one of {', '.join(COMPUTE_TYPES)}."
         )
-    if settings.asr.beam_size < 1:
-        raise ConfigError(f"{path}: asr.beam_size must be 1 or more.")
+    if not 1 <= settings.asr.beam_size <= MAX_BEAM:
+        raise ConfigError(f"{path}: asr.beam_size must be 1 to {MAX_BEAM}.")
+    if not 0 <= settings.asr.cpu_threads <= MAX_THREADS:
+        raise ConfigError(f"{path}: asr.cpu_threads must be 0 (every core) to {MAX_THREADS}.")
+    problem = language_problem(settings.asr.language)
+    if problem:
+        raise ConfigError(f"{path}: asr.language: {problem}")
+    if settings.store.keep_recordings_days < 0:
+        raise ConfigError(f"{path}: store.keep_recordings_days must be 0 (keep for ever) "
+                          "or more.")
     return settings
+
+
+#: Beyond 20 a beam only costs time (Whisper's own default is 5).
+MAX_BEAM = 20
+#: More threads than this only thrash (9999 started thousands of threads).
+MAX_THREADS = 64
+
+
+def language_problem(code: str) -> str | None:
+    """None if Whisper knows `code` (or it is "auto"); otherwise one sentence why not."""
+    if code == "auto":
+        return None
+    from faster_whisper.tokenizer import _LANGUAGE_CODES
+
+    if code in _LANGUAGE_CODES:
+        return None
+    return (f"{code!r} is not a language code Whisper knows; use a code such as en, de, "
+            "fr, es, or auto.")
 
 
 def _toml_value(value: Any) -> str:

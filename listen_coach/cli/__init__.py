@@ -62,12 +62,39 @@ def cmd_models(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+def _beam(text: str) -> int:
+    from listen_coach.config import MAX_BEAM
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= MAX_BEAM:
+        raise argparse.ArgumentTypeError(f"must be 1 to {MAX_BEAM}, not {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError(f"must be more than 0 and at most 3600, not {text}")
+    return value
+
+
 def cmd_transcribe(args: argparse.Namespace) -> int:
     from listen_coach.asr.transcriber import Transcriber
     from listen_coach.audio.files import load_audio
 
     settings = _settings()
     if args.language:
+        from listen_coach.config import language_problem
+
+        problem = language_problem(args.language)
+        if problem:
+            raise UserError(f"--language: {problem}")
         settings.asr.language = args.language
     from listen_coach.models import whisper_model_dir
 
@@ -102,6 +129,10 @@ def cmd_record(args: argparse.Namespace) -> int:
     settings = _settings()
     out = Path(args.out) if args.out else settings.data_path / "takes" / time.strftime(
         "take-%Y%m%d-%H%M%S.flac")
+    if out.is_dir():
+        raise UserError(f"--out {out} is a folder; give a file name such as take.flac.")
+    if args.out and not out.parent.is_dir():
+        raise UserError(f"The folder {out.parent} does not exist (--out).")
     from listen_coach.audio.devices import find_input_device
     from listen_coach.models import whisper_model_dir
 
@@ -340,12 +371,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("transcribe", help="transcribe an audio file")
     p.add_argument("file", help="wav, flac, mp3, ogg, ... at any sample rate")
     p.add_argument("--json", action="store_true", help="text, duration, segments and words")
-    p.add_argument("--beam", type=int, default=None, help="beam width (default: settings, 5)")
+    p.add_argument("--beam", type=_beam, default=None,
+                   help="beam width, 1-20 (default: settings, 5)")
     p.add_argument("--language", help="spoken language code, or 'auto' (default: settings, en)")
     p.set_defaults(func=cmd_transcribe)
 
     p = sub.add_parser("record", help="record from the microphone with live captions")
-    p.add_argument("--seconds", type=float, default=10.0, help="how long (default 10)")
+    p.add_argument("--seconds", type=_seconds, default=10.0,
+                   help="how long, up to 3600 (default 10)")
     p.add_argument("--device", help="microphone number or name (see `devices`)")
     p.add_argument("--out", help="FLAC file to write (default: the data folder)")
     p.add_argument("--json", action="store_true", help="machine-readable result")

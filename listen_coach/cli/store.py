@@ -74,13 +74,20 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_forget(args: argparse.Namespace) -> int:
     store = _store()
+    if args.participant not in store.participants():
+        raise UserError(f"No participant called {args.participant!r}; `listen-coach export` "
+                        "lists everyone.")
     if not args.yes:
         rounds = [r for r in store.rounds(status=None)
                   if args.participant in (r.listener, r.speaker)]
-        answer = input(f"Remove {args.participant} and {len(rounds)} round(s) with their "
-                       "recordings, for good? [y/N] ")
+        try:
+            answer = input(f"Remove {args.participant} and {len(rounds)} round(s) with their "
+                           "recordings, for good? [y/N] ")
+        except EOFError:  # no one to answer (input from a file or /dev/null)
+            answer = ""
+            print()
         if answer.strip().lower() not in ("y", "yes"):
-            print("Nothing removed.")
+            print("Nothing removed (add --yes to remove without asking).")
             return 1
     gone = store.forget(args.participant)
     print(f"Removed {gone.participant}: {gone.rounds} round(s) and {gone.files} recording(s)"
