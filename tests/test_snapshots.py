@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 
-import numpy as np
 import pytest
 
 from listen_coach.config import load_settings
@@ -16,6 +15,7 @@ from listen_coach.store import open_store
 from listen_coach.store.repo import RoundStart
 from listen_coach.tui.app import make_app
 from support.rounds import seed as _seed
+from support.sources import IdleSource
 
 pytestmark = pytest.mark.slow
 SIZE = (80, 24)
@@ -27,30 +27,6 @@ SPEAKER = ("So last month our biggest client, Harbour Foods, threatened to leave
 SUMMARY = ("So Harbour Foods nearly left because three deliveries were missed, and you stayed "
            "late three nights fixing the orders. You sound exhausted and worried. "
            "What would have helped you most?")
-
-
-class IdleSource:
-    """A microphone that is open but hears nothing (a quiet room)."""
-
-    channels = 1
-    levels = [-120.0]
-
-    def __init__(self):
-        self.stopped = False
-
-    def start(self):
-        pass
-
-    def read(self, timeout=None):
-        if self.stopped:
-            return None
-        import time
-
-        time.sleep(timeout or 0.1)
-        return np.zeros(0, np.float32)
-
-    def stop(self):
-        self.stopped = True
 
 
 def _devices():

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 
 from listen_coach.asr.transcriber import Transcriber
 from listen_coach.audio.recorder import TakeRecorder
@@ -146,6 +147,12 @@ class ListenCoachApp(App):
                 self.resume(row, saved)
 
         self.push_screen(ResumeScreen(row, saved), chosen)
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Notifications carry names, paths and error text, never markup: a participant
+        called "Jo [/]" must not break the screen (screens' notify lands here too)."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def refresh_status(self) -> None:
         from listen_coach import models

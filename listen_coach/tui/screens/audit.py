@@ -85,7 +85,7 @@ class AgreementScreen(Screen[bool]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = (f"rounds matching “{self.filter_text}”" if self.filter_text
+        self.sub_title = (f"rounds matching “{escape(self.filter_text)}”" if self.filter_text
                           else "every finished pair round")
         self.query_one("#agree-groups", DataTable).add_columns(*GROUP_COLUMNS)
         self.query_one("#disagreements", OptionList).focus()

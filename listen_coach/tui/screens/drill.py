@@ -57,12 +57,13 @@ class PhaseScreen(Screen):
     def compose(self) -> ComposeResult:
         r, phase = self.drill.current, self.drill.phase
         if phase == Phase.SPEAK:
-            heading = f"[b]{r.speaker}[/b] speaks · [b]{r.listener}[/b] listens"
+            heading = f"[b]{escape(r.speaker)}[/b] speaks · [b]{escape(r.listener)}[/b] listens"
             card = self.runner.card
-            prompt = (f"[b]{card.title}[/b]\n{card.prompt}" if card else "Talk about something "
+            prompt = (f"[b]{escape(card.title)}[/b]\n{escape(card.prompt)}" if card else
+                      "Talk about something "
                       "that matters to you.")
         else:
-            heading = f"[b]{r.listener}[/b] summarises"
+            heading = f"[b]{escape(r.listener)}[/b] summarises"
             prompt = ("Say back what you heard, in your own words: the points, and how they "
                       "felt. Then ask one question about it.")
         yield Header(show_clock=False)
@@ -115,7 +116,8 @@ class PhaseScreen(Screen):
             app.call_from_thread(self.app.after_phase, self.runner)  # type: ignore[attr-defined]
 
     def _caption(self, caption: Caption) -> None:
-        text = caption.committed + (f" [dim]{caption.tentative}[/dim]" if caption.tentative else "")
+        text = escape(caption.committed) + (f" [dim]{escape(caption.tentative)}[/dim]"
+                                            if caption.tentative else "")
         self.query_one("#transcript", Static).update(text or "[dim]Listening…[/dim]")
         self.query_one("#transcript-box", VerticalScroll).scroll_end(animate=False)
 
@@ -128,7 +130,7 @@ class PhaseScreen(Screen):
         if event["kind"] == "interruption":
             self._interruptions += 1
             cue = self.query_one("#cue", Static)
-            cue.update(f"[b]{self.drill.current.listener}: let them finish[/b]")
+            cue.update(f"[b]{escape(self.drill.current.listener)}: let them finish[/b]")
             cue.add_class("flash")
             self.set_timer(CUE_SECONDS, lambda: self._clear_cue(cue))
         else:
@@ -168,7 +170,7 @@ class ListenScreen(Screen):
         passage = self.runner.passage
         assert passage is not None
         yield Header(show_clock=False)
-        yield Static(f"[b]{passage.title}[/b] · {passage.speaker} · "
+        yield Static(f"[b]{escape(passage.title)}[/b] · {escape(passage.speaker)} · "
                      f"{self.runner.rate} speed · {passage.difficulty(self.runner.rate)}",
                      id="phase-heading")
         yield Static("Listen once, as you would to a colleague. Then summarise.", id="prompt")

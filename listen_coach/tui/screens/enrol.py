@@ -3,6 +3,7 @@ drill can tell their voices apart and count interruptions."""
 
 from __future__ import annotations
 
+from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -52,7 +53,7 @@ class EnrolScreen(ModalScreen):
             return
         self.recording = True
         name = self.names[len(self.voices)]
-        self.query_one("#enrol-who", Static).update(f"[b]{name}[/b]: talk now…")
+        self.query_one("#enrol-who", Static).update(f"[b]{escape(name)}[/b]: talk now…")
         self.query_one("#enrol-status", Static).update("Recording…")
         self._record(name)
 

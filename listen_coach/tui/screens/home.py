@@ -3,6 +3,7 @@ see at a glance what is ready (models, microphone, sessions store, exercises).""
 
 from __future__ import annotations
 
+from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -44,7 +45,8 @@ class HomeScreen(Screen):
         self.app.refresh_status()  # type: ignore[attr-defined]
 
     def show_status(self, lines: list[str]) -> None:
-        self.query_one("#status", Static).update("\n".join(lines))
+        # Lines hold names of files, devices and databases: text, never markup.
+        self.query_one("#status", Static).update(escape("\n".join(lines)))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         action = {"pair": self.action_pair, "solo": self.action_solo, "demo": self.action_demo,
@@ -99,7 +101,8 @@ class ResumeScreen(ModalScreen[str]):
         who = f"{r.listener} listening to {r.speaker}" if r.speaker else f"{r.listener}, solo"
         kept = ", ".join(self.saved) or "nothing yet"
         with Vertical(id="dialog"):
-            yield Static(f"[b]An unfinished round[/b]\n{who}: {r.exercise_title or r.exercise}"
+            yield Static(f"[b]An unfinished round[/b]\n{escape(who)}: "
+                         f"{escape(r.exercise_title or r.exercise)}"
                          f"\nstarted {r.started_at[:16].replace('T', ' ')}; saved: {kept}.")
             with Horizontal(classes="buttons"):
                 yield Button("Resume (r)", id="resume", variant="primary")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -44,7 +45,7 @@ class PairSetupScreen(Screen):
                 yield Input(placeholder="name", id="name-b")
             with Horizontal(classes="row"):
                 yield Label("Topic card", classes="label")
-                yield Select([(f"{c.title} ({c.difficulty})", c.id) for c in cards],
+                yield Select([(Text(f"{c.title} ({c.difficulty})"), c.id) for c in cards],
                              value=cards[0].id if cards else Select.BLANK, id="card",
                              allow_blank=not cards)
             with Horizontal(classes="row"):
@@ -197,7 +198,8 @@ class SoloSetupScreen(Screen):
                 yield Input(placeholder="name", id="name")
             with Horizontal(classes="row"):
                 yield Label("Passage", classes="label")
-                yield Select([(f"{p.title} ({p.difficulty('normal')})", p.id) for p in passages],
+                yield Select([(Text(f"{p.title} ({p.difficulty('normal')})"), p.id)
+                              for p in passages],
                              value=passages[0].id if passages else Select.BLANK, id="passage",
                              allow_blank=not passages)
             with Horizontal(classes="row"):
