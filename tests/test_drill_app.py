@@ -14,6 +14,7 @@ import soundfile as sf
 from listen_coach.audio.files import load_audio
 from listen_coach.audio.sources import FileSource
 from listen_coach.config import load_settings
+from listen_coach.drill.runner import DrillRunner
 from listen_coach.store import open_store
 from listen_coach.store.repo import RoundStart
 from listen_coach.tui.app import DEMO_DIR, make_app
@@ -340,3 +341,42 @@ def test_resuming_at_the_tick_screen_keeps_the_summary_s_recording(transcriber, 
     import zipfile
 
     assert "recordings/at-ticks-summary.flac" in zipfile.ZipFile(bundle).namelist()
+
+
+def test_a_failing_scorer_is_a_sentence_and_the_app_goes_on(transcriber, tmp_path,
+                                                             monkeypatch):
+    """A bug in a scoring step (a fault no input causes, so it is injected): the app
+    says so in one sentence, returns home and keeps running; the round's phases stay
+    saved and the round is offered for resume."""
+    def broken(self):
+        raise RuntimeError("a scoring step broke")
+
+    monkeypatch.setattr(DrillRunner, "score", broken)
+    store = open_store(tmp_path / "d", database="")
+    app = make_app(load_settings(), transcriber, file_factory_for_demo(), store_factory=lambda:
+                   store, microphone_status=lambda: NO_MIC)
+
+    async def run():
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("p")
+            await pilot.press(*"Sam", "enter", *"Alex")
+            app.screen.query_one("#mode").value = "two"
+            await pilot.press("ctrl+s")
+            await wait_for(lambda: screen_name(app) == "HomeScreen" and any(
+                "Scoring the round failed: RuntimeError" in n.message
+                for n in app._notifications))
+            assert app.is_running
+
+    asyncio.run(run())
+    [left] = store.unfinished()
+    assert set(store.round_detail(left.uid).phases) == {"speak", "summary"}
+
+
+def file_factory_for_demo():
+    demo = DEMO_DIR
+
+    def factory(phase, channels, recorder):
+        return FileSource(demo / ("speak.ogg" if phase == "speak" else "summary.ogg"),
+                          stereo=channels == 2, realtime=False, recorder=recorder)
+
+    return factory

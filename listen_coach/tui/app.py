@@ -14,7 +14,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
@@ -30,6 +29,7 @@ from listen_coach.errors import UserError
 from listen_coach.tui.screens.home import HomeScreen, ResumeScreen
 from listen_coach.tui.screens.mic import MicCheckScreen  # noqa: F401 - re-exported for tests
 from listen_coach.tui.widgets import meter_bar  # noqa: F401 - re-exported for tests
+from listen_coach.tui.workers import background
 
 if TYPE_CHECKING:
     from listen_coach.store.repo import Store
@@ -100,7 +100,7 @@ class ListenCoachApp(App):
     def action_toggle_dark(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
 
-    @work(thread=True, exclusive=True, group="models")
+    @background("Loading the speech model", group="models")
     def warm_up(self) -> None:
         """Load the models in the background so the home screen is instant."""
         try:
@@ -116,7 +116,7 @@ class ListenCoachApp(App):
         except UserError:
             pass
 
-    @work(thread=True, exclusive=True, group="store")
+    @background("Opening the sessions database", group="store")
     def check_store(self) -> None:
         """Open the sessions store, prune old recordings, offer unfinished rounds."""
         try:
@@ -153,6 +153,22 @@ class ListenCoachApp(App):
         """Notifications carry names, paths and error text, never markup: a participant
         called "Jo [/]" must not break the screen (screens' notify lands here too)."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def worker_failed(self, what: str, exc: Exception) -> None:
+        """Background work failed (tui/workers.py): one sentence, and the app goes on.
+        A drill that cannot go on returns home; its saved phases stay, and the round
+        is offered for resume at the next start."""
+        text = str(exc).strip()
+        reason = (text.splitlines()[0][:300] if isinstance(exc, UserError) and text else
+                  f"{type(exc).__name__}: {text.splitlines()[0][:200] if text else 'no detail'}")
+        in_drill = what in ("Recording", "Scoring the round", "Playing the passage")
+        self.notify(f"{what} failed: {reason}" + (
+            " What was recorded is saved; the round is offered again at the next start."
+            if in_drill else ""), severity="error", timeout=20)
+        if in_drill:
+            # After the next refresh: a screen that failed while mounting must finish
+            # mounting before it is popped (its header's watchers still run).
+            self.set_timer(0.2, self.go_home)
 
     def refresh_status(self) -> None:
         from listen_coach import models
@@ -297,7 +313,7 @@ class ListenCoachApp(App):
             return
         self._run(runner)
 
-    @work(thread=True, exclusive=True, group="score")
+    @background("Scoring the round", group="score")
     def _score_then_results(self, runner: DrillRunner) -> None:
         runner.score()
         self.call_from_thread(self._run, runner)

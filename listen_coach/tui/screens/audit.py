@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rich.markup import escape
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -25,6 +25,7 @@ from listen_coach.store.audit import (
     verdicts,
 )
 from listen_coach.store.records import RoundDetail
+from listen_coach.tui.workers import background
 
 GROUP_COLUMNS = ("Who", "Points", "Agreed", "95% CI", "Credited", "Missed", "Ruled S/C")
 LEGEND = ("[dim]Credited: the scorer gave it, the speaker did not tick it · Missed: "
@@ -91,7 +92,7 @@ class AgreementScreen(Screen[bool]):
         self.query_one("#disagreements", OptionList).focus()
         self.load()
 
-    @work(thread=True, exclusive=True, group="agreement")
+    @background("Reading the ticks", group="agreement")
     def load(self) -> None:
         from listen_coach.tui.screens.review import matches
 
@@ -204,7 +205,7 @@ class RulingScreen(ModalScreen[bool]):
         self._save(d.verdict.index, verdict or None)
         self.changed = True
 
-    @work(thread=True, group="rule")
+    @background("Saving the ruling", group="rule", exclusive=False)
     def _save(self, index: int, verdict: str | None) -> None:
         app = self.app
         try:

@@ -7,7 +7,7 @@ screens only show what the workers post back, so keys are answered at once.
 from __future__ import annotations
 
 from rich.markup import escape
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -19,6 +19,7 @@ from listen_coach.drill.machine import Phase
 from listen_coach.drill.runner import Callbacks, DrillRunner
 from listen_coach.errors import UserError
 from listen_coach.tui.widgets import TickList, clock, meter_bar
+from listen_coach.tui.workers import background
 
 #: How long the "let them finish" cue stays up: long enough to notice, short enough
 #: not to distract (live cues are kept sparse; DESIGN.md §3).
@@ -98,7 +99,7 @@ class PhaseScreen(Screen):
         if left <= 0:
             self._stop = True
 
-    @work(thread=True, exclusive=True, group="capture")
+    @background("Recording", group="capture")
     def capture(self) -> None:
         app = self.app
         callbacks = Callbacks(
@@ -183,7 +184,7 @@ class ListenScreen(Screen):
         self.runner.drill.start_phase()
         self.play()
 
-    @work(thread=True, exclusive=True, group="playback")
+    @background("Playing the passage", group="playback")
     def play(self) -> None:
         from listen_coach.audio.playback import play_file
 
@@ -253,7 +254,7 @@ class ConfirmScreen(Screen):
         self.query_one("#points").display = False
         self.score_round()
 
-    @work(thread=True, exclusive=True, group="score")
+    @background("Scoring the round", group="score")
     def score_round(self) -> None:
         score = self.runner.score()
         self.app.call_from_thread(self._show_points, score)

@@ -4,7 +4,6 @@ drill can tell their voices apart and count interruptions."""
 from __future__ import annotations
 
 from rich.markup import escape
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -14,6 +13,7 @@ from textual.widgets import Footer, Static
 from listen_coach.drill.voices import ENROL_SECONDS, PROMPT, enrol_pair, record_voice
 from listen_coach.errors import UserError
 from listen_coach.tui.widgets import meter_bar
+from listen_coach.tui.workers import background
 from listen_coach.turns.one_mic import enroll
 
 
@@ -57,7 +57,7 @@ class EnrolScreen(ModalScreen):
         self.query_one("#enrol-status", Static).update("Recording…")
         self._record(name)
 
-    @work(thread=True, exclusive=True, group="enrol")
+    @background("Recording the voice", group="enrol")
     def _record(self, name: str) -> None:
         app = self.app
         try:

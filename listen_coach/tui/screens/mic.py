@@ -3,7 +3,6 @@ microphone hears you before a drill."""
 
 from __future__ import annotations
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -12,6 +11,7 @@ from textual.widgets import Footer, Header, Static
 from listen_coach.asr.types import Caption
 from listen_coach.errors import UserError
 from listen_coach.tui.widgets import meter_bar
+from listen_coach.tui.workers import background
 
 
 class MicCheckScreen(Screen):
@@ -31,7 +31,7 @@ class MicCheckScreen(Screen):
         self._stopping = False
         self.listen()
 
-    @work(thread=True, exclusive=True, group="mic")
+    @background("The microphone check", group="mic")
     def listen(self) -> None:
         from listen_coach.asr.live import LiveCaptioner
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from rich.markup import escape
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -17,6 +17,7 @@ from listen_coach.errors import UserError
 from listen_coach.store.audit import PointVerdict, agreement, verdicts
 from listen_coach.store.records import RoundDetail, RoundRow
 from listen_coach.tui.screens.results import results_text
+from listen_coach.tui.workers import background
 
 #: Seconds between re-reads of the rounds while the review is open, so rounds that
 #: other stations finish (a shared database) and their ticks come in by themselves.
@@ -83,7 +84,7 @@ class ReviewScreen(Screen):
         self.load()
         self.set_interval(REFRESH_S, self.load)
 
-    @work(thread=True, exclusive=True, group="review")
+    @background("Reading the rounds", group="review")
     def load(self) -> None:
         store = self.app.store  # type: ignore[attr-defined]
         try:
@@ -205,7 +206,7 @@ class RoundDetailScreen(Screen[bool]):
     def on_mount(self) -> None:
         self.show()
 
-    @work(thread=True, exclusive=True, group="detail")
+    @background("Reading the round", group="detail")
     def show(self) -> None:
         """Read the round off the UI thread (a shared database may be slow or gone)."""
         try:
@@ -278,7 +279,7 @@ class RoundDetailScreen(Screen[bool]):
     def action_back(self) -> None:
         self.dismiss(True)
 
-    @work(thread=True, group="detail-write")
+    @background("Saving to the round", group="detail-write", exclusive=False)
     def _store_write(self, what: str, *args: object) -> None:
         """A note or an override, written off the UI thread; then the round again."""
         store = self.app.store  # type: ignore[attr-defined]
