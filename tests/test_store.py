@@ -376,3 +376,22 @@ def test_csv_cells_are_never_formulas(tmp_path):
     assert (cells["partner"], cells["workshop"], cells["notes"]) == (
         "'@Sam", "'+Spring", "'-2 points for the question")
     assert cells["score"] == "72"
+
+
+def test_the_csv_header_names_each_column_once(tmp_path):
+    from listen_coach.store.export import CSV_COLUMNS, to_csv
+
+    assert len(set(CSV_COLUMNS)) == len(CSV_COLUMNS)
+    header = to_csv(open_store(tmp_path / "d", database="")).splitlines()[0].split(",")
+    assert header.count("interruptions") == 1 and "interruptions_score" in header
+
+
+def test_the_review_filter_matches_the_start_of_words():
+    from listen_coach.store.records import RoundRow
+    from listen_coach.tui.screens.review import matches
+
+    row = RoundRow(1, "u", "Tomasz", "Priya", "pair", "customer-complaint",
+                   "An unhappy customer", "Spring 2026", "2026-01-01", "done", 50, None, 0, 0)
+    assert matches(row, "tom") and matches(row, "spring pri") and matches(row, "")
+    assert not matches(row, "tom customers") and not matches(row, "ustom")
+    assert not matches(row, "asz")

@@ -324,7 +324,8 @@ def cmd_turns(args: argparse.Namespace) -> int:
     if result.events:
         print()
     for ev in result.events:
-        print(f"{_clock(ev.start)}  {ev.kind:<12} {ev.speaker} over {ev.over}"
+        kind = "encourager" if ev.kind == "backchannel" else ev.kind  # as the totals say
+        print(f"{_clock(ev.start)}  {kind:<12} {ev.speaker} over {ev.over}"
               f"{': ' + ev.text if ev.text else ''}")
     for name in names:
         print(f"{name}: {result.count('interruption', name)} interruption(s), "

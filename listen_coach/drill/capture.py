@@ -124,6 +124,9 @@ class PhaseCapture:
         finally:
             self.source.stop()
             caption = live.close() if self.flush_caption else live.stop()
+        if live.error is not None and error is None:
+            error = (f"Live captions stopped ({type(live.error).__name__}: {live.error}); the "
+                     "final transcript is made from the recording.")
         shape = (0, 2) if getattr(self.source, "channels", 1) == 2 else (0,)
         audio = np.concatenate(blocks) if blocks else np.zeros(shape, np.float32)
         return PhaseTake(audio, caption, len(audio) / SAMPLE_RATE, self.recording, error)

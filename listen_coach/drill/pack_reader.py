@@ -215,7 +215,7 @@ def _audio(r: _Reader, value: object, line: int | None, what: str,
     where = r.lines.key(line, "audio")
     if not isinstance(value, dict) or "normal" not in value:
         r.problem(where, f"{what}: audio must be a table like "
-                  "audio = {{ normal = \"audio/x.ogg\", slow = \"audio/x.slow.ogg\" }}.")
+                  "audio = { normal = \"audio/x.ogg\", slow = \"audio/x.slow.ogg\" }.")
         return None
     out: dict[str, Path] = {}
     for rate, name in value.items():

@@ -17,9 +17,13 @@ from listen_coach.store.db import StoreError
 from listen_coach.store.repo import RoundDetail, RoundStart, Store
 
 COMPONENTS = ("coverage", "faithfulness", "question", "feelings", "paraphrase", "interruptions")
+#: The score components (0-1) are columns of their own, named with "_score" where a
+#: count of the same name comes first ("interruptions" is how many; the component
+#: "interruptions_score" is what they cost).
 CSV_COLUMNS = ("round", "date", "workshop", "participant", "partner", "kind", "exercise",
                "score", "scorer_score", "override_score", "override_reason", "interruptions",
-               "encouragers", *COMPONENTS, "points_caught", "points", "notes")
+               "encouragers", *(c if c != "interruptions" else "interruptions_score"
+                                for c in COMPONENTS), "points_caught", "points", "notes")
 BUNDLE_FORMAT = 1
 
 

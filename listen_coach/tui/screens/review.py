@@ -4,6 +4,8 @@ detail, notes, rulings and score overrides."""
 
 from __future__ import annotations
 
+import re
+
 from rich.markup import escape
 from rich.text import Text
 from textual import on
@@ -40,10 +42,12 @@ def _score_cell(row: RoundRow) -> str:
 
 
 def matches(row: RoundRow, text: str) -> bool:
-    """Every word of the filter appears in the participant, partner, exercise or workshop."""
-    hay = " ".join([row.listener, row.speaker or "", row.exercise, row.exercise_title,
-                    row.workshop or ""]).casefold()
-    return all(word in hay for word in text.casefold().split())
+    """Every word of the filter starts a word of the participant, partner, exercise or
+    workshop ("Tom" finds Tom and Tomasz, not "customer")."""
+    hay = re.findall(r"\w+", " ".join([row.listener, row.speaker or "", row.exercise,
+                                        row.exercise_title, row.workshop or ""]).casefold())
+    return all(any(w.startswith(word) for w in hay)
+               for word in re.findall(r"\w+", text.casefold()))
 
 
 class ReviewScreen(Screen):
