@@ -395,3 +395,14 @@ def test_the_review_filter_matches_the_start_of_words():
     assert matches(row, "tom") and matches(row, "spring pri") and matches(row, "")
     assert not matches(row, "tom customers") and not matches(row, "ustom")
     assert not matches(row, "asz")
+
+
+def test_an_existing_data_folder_keeps_its_permissions(tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o755)
+    store = open_store(shared, database="")
+    uid = _round(store)
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o755  # the user's folder, untouched
+    assert stat.S_IMODE((shared / "listen-coach.db").stat().st_mode) == 0o600
+    assert stat.S_IMODE(store.recording_path(uid, "x").parent.stat().st_mode) == 0o700

@@ -38,8 +38,15 @@ def test_demo_in_a_real_terminal(tmp_path, hermetic_settings):
     env = " ".join(f"{k}={os.environ[k]}" for k in ("LISTEN_COACH_CONFIG", "LISTEN_COACH_DATA_DIR"))
     command = (f"cd {Path(__file__).resolve().parents[1]} && env {env} TERM=xterm-256color "
                f"{sys.executable} -m listen_coach demo --speed 3; echo $? > {done}")
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "100", "-y", "30",
-                    "sh", "-c", command], check=True)
+    # A tmux server whose last session was just killed may still be exiting; a new
+    # session started in that moment fails ("server exited unexpectedly"): try again.
+    for attempt in range(5):
+        run = subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "100", "-y",
+                              "30", "sh", "-c", command], capture_output=True, text=True)
+        if run.returncode == 0:
+            return
+        time.sleep(0.5 * (attempt + 1))
+    raise AssertionError(f"tmux could not start a session: {run.stderr.strip()}")
     try:
         _wait(session, "speaks")  # the speak phase with the topic card
         _wait(session, "which of your points came across")
@@ -63,8 +70,15 @@ def _start(session: str, env: dict[str, str], done: Path, *args: str) -> None:
     pairs = " ".join(f"{k}={v}" for k, v in env.items())
     command = (f"cd {Path(__file__).resolve().parents[1]} && env {pairs} TERM=xterm-256color "
                f"{sys.executable} -m listen_coach {' '.join(args)}; echo $? > {done}")
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "100", "-y", "30",
-                    "sh", "-c", command], check=True)
+    # A tmux server whose last session was just killed may still be exiting; a new
+    # session started in that moment fails ("server exited unexpectedly"): try again.
+    for attempt in range(5):
+        run = subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "100", "-y",
+                              "30", "sh", "-c", command], capture_output=True, text=True)
+        if run.returncode == 0:
+            return
+        time.sleep(0.5 * (attempt + 1))
+    raise AssertionError(f"tmux could not start a session: {run.stderr.strip()}")
 
 
 def _app_pid(session: str) -> int:

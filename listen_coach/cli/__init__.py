@@ -133,6 +133,11 @@ def cmd_record(args: argparse.Namespace) -> int:
         raise UserError(f"--out {out} is a folder; give a file name such as take.flac.")
     if args.out and not out.parent.is_dir():
         raise UserError(f"The folder {out.parent} does not exist (--out).")
+    if not args.out:
+        from listen_coach.store.db import private_dir
+
+        private_dir(settings.data_path)
+        private_dir(out.parent)  # takes/ is as private as the recordings
     from listen_coach.audio.devices import find_input_device
     from listen_coach.models import whisper_model_dir
 

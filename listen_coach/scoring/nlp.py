@@ -155,6 +155,8 @@ _NUMBER_RUN = re.compile(
     rf"(?:(?:[\s-]+|\s+and\s+)(?:{_NUMBER_WORDS}))*\b", re.I)
 
 
+#: Runs as the point scorer's training data was read (no "and", no "a").
+_PLAIN_RUN = re.compile(rf"\b(?:{_NUMBER_WORDS})(?:[\s-]+(?:{_NUMBER_WORDS}))*\b", re.I)
 _NUMBER_WORD = re.compile(rf"\b(?:{_NUMBER_WORDS})\b", re.I)
 _KINDS = {**dict.fromkeys("zero one two three four five six seven eight nine".split(), "unit"),
           **dict.fromkeys("ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
@@ -191,19 +193,22 @@ def _numbers_in_run(run: re.Match[str]) -> list[tuple[int, int]]:
     return groups
 
 
-def _said_numbers(text: str):
+def _said_numbers(text: str, joined: bool = True):
     """(start, end, digits) of each number said in words; "one" is left out ("no one",
-    "one of them": a pronoun as often as a number), digits is [] when none apply."""
-    for run in _NUMBER_RUN.finditer(text):
+    "one of them": a pronoun as often as a number), digits is [] when none apply.
+    `joined=False` reads numbers as the point scorer was trained to see them: no "and"
+    inside a number and no "a" before a scale word ("a hundred and 50")."""
+    runs = _NUMBER_RUN if joined else _PLAIN_RUN
+    for run in runs.finditer(text):
         for start, end in _numbers_in_run(run):
             said = text[start:end]
             if said.lower() == "one":
                 yield start, end, []
                 continue
-            # "hundred and fifty" is one number; "a hundred" is one hundred.
-            said = re.sub(r"\s+and\s+", " ", said, flags=re.I)
-            if _KINDS[said.split()[0].split("-")[0].lower()] == "scale":
-                said = "one " + said
+            if joined:  # "hundred and fifty" is one number; "a hundred" is one hundred
+                said = re.sub(r"\s+and\s+", " ", said, flags=re.I)
+                if _KINDS[said.split()[0].split("-")[0].lower()] == "scale":
+                    said = "one " + said
             yield start, end, normalise_words(said)
 
 
@@ -213,10 +218,11 @@ def number_spans(text: str) -> list[tuple[int, int, str]]:
             if len(words) == 1 and words[0].isdigit()]
 
 
-def digits(text: str) -> str:
-    """Number words as digits, the rest untouched ("three nights" -> "3 nights")."""
+def digits(text: str, joined: bool = True) -> str:
+    """Number words as digits, the rest untouched ("three nights" -> "3 nights");
+    `joined` as for `_said_numbers`."""
     out, last = [], 0
-    for start, end, words in _said_numbers(text):
+    for start, end, words in _said_numbers(text, joined):
         out += [text[last:start], " ".join(words) if words else text[start:end]]
         last = end
     return "".join(out) + text[last:]

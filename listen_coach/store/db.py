@@ -43,8 +43,12 @@ def database_url(data_path: Path, configured: str = "") -> str:
 
 
 def private_dir(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
-    os.chmod(path, stat.S_IRWXU)
+    """`path` as a folder; created readable by the user only. A folder that already
+    exists keeps its permissions: the user chose it (a shared folder, a home
+    directory) and listen-coach's own files inside it are private anyway."""
+    if not path.is_dir():
+        path.mkdir(parents=True, exist_ok=True)
+        os.chmod(path, stat.S_IRWXU)
     return path
 
 
