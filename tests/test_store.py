@@ -406,3 +406,64 @@ def test_an_existing_data_folder_keeps_its_permissions(tmp_path):
     assert stat.S_IMODE(shared.stat().st_mode) == 0o755  # the user's folder, untouched
     assert stat.S_IMODE((shared / "listen-coach.db").stat().st_mode) == 0o600
     assert stat.S_IMODE(store.recording_path(uid, "x").parent.stat().st_mode) == 0o700
+
+
+def test_the_outbox_loses_no_write_to_a_flush_running_beside_its_writers(tmp_path):
+    """Four threads keep writes while a fifth flushes them (as the capture worker,
+    the final-transcript thread and the app's periodic flush do): every write ends
+    up flushed or still kept, none twice."""
+    import threading
+
+    from listen_coach.store.outbox import Outbox
+
+    box = Outbox(tmp_path / "data")
+    (tmp_path / "data").mkdir()
+    flushed: list[str] = []
+    done = threading.Event()
+
+    def writer(w: int) -> None:
+        for i in range(60):
+            box.append("save_phase", {"id": f"{w}-{i}"})
+
+    def flusher() -> None:
+        while not done.is_set():
+            with box.locked():
+                items = box.items()
+                flushed.extend(item["args"]["id"] for item in items[:3])
+                box.keep(items[3:])
+
+    threads = [threading.Thread(target=writer, args=(w,)) for w in range(4)]
+    flush = threading.Thread(target=flusher)
+    flush.start()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    done.set()
+    flush.join()
+    kept = [item["args"]["id"] for item in box.items()]
+    everything = sorted(flushed + kept)
+    assert everything == sorted(f"{w}-{i}" for w in range(4) for i in range(60))
+
+
+def test_a_line_cut_short_in_the_outbox_is_skipped_not_fatal(tmp_path):
+    from listen_coach.store.outbox import Outbox
+
+    box = Outbox(tmp_path)
+    box.append("add_note", {"round_uid": "x", "text": "kept"})
+    with open(box.path, "a") as fh:
+        fh.write('{"op": "add_note", "args": {"round')  # a crash mid-write
+    assert [i["args"]["text"] for i in box.items()] == ["kept"]
+
+
+def test_kept_writes_reach_postgresql_when_it_returns_while_the_app_runs(postgres, tmp_path):
+    store = open_store(tmp_path / "data", database=postgres.create_db("returns"))
+    uid = _round(store)
+    postgres.stop("immediate")
+    try:
+        assert not store.add_note(uid, "while the server was away")
+        assert store.pending() == 1 and not store.try_flush() and store.problem
+    finally:
+        postgres.start()
+    assert store.try_flush() and store.pending() == 0 and store.problem is None
+    assert [n.text for n in store.round_detail(uid).notes] == ["while the server was away"]

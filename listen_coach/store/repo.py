@@ -18,7 +18,6 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, delete, insert, select, update
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import aliased
 
 from listen_coach.store import schema as s
 from listen_coach.store.db import (
@@ -31,6 +30,7 @@ from listen_coach.store.db import (
     unreachable,
 )
 from listen_coach.store.outbox import Outbox
+from listen_coach.store.reads import StoreReads
 from listen_coach.store.records import (
     RULINGS,
     Forgotten,
@@ -55,8 +55,9 @@ RETRY_DELAYS_S = (0.2, 0.5, 1.0)
 
 
 
-class Store:
-    """Sessions on SQLite or PostgreSQL, with a local outbox for writes that fail."""
+class Store(StoreReads):
+    """Sessions on SQLite or PostgreSQL, with a local outbox for writes that fail.
+    The reads are in reads.py."""
 
     def __init__(self, engine: Engine, data_path: Path):
         self.engine = engine
@@ -103,18 +104,34 @@ class Store:
         return len(self.outbox)
 
     def flush(self) -> int:
-        """Write what the outbox holds, in order; returns how many were written."""
-        items = self.outbox.items()
-        if not items:
-            return 0
-        done = 0
-        try:
-            for item in items:
-                self._run(item["op"], item["args"])
-                done += 1
-        finally:
-            self.outbox.keep(items[done:])
+        """Write what the outbox holds, in order; returns how many were written. The
+        outbox stays locked throughout, so a write kept meanwhile waits its turn."""
+        with self.outbox.locked():
+            items = self.outbox.items()
+            if not items:
+                return 0
+            done = 0
+            try:
+                for item in items:
+                    self._run(item["op"], item["args"])
+                    done += 1
+            finally:
+                self.outbox.keep(items[done:])
         return done
+
+    def try_flush(self) -> bool:
+        """Flush if the database can be reached; False (and `problem` set) if not."""
+        try:
+            self.flush()
+        except DBAPIError as exc:
+            if not unreachable(exc):
+                raise
+            self.problem = (f"The database at {self.describe()} cannot be reached "
+                            f"({reason(exc)}); {self.pending()} change(s) are kept on this "
+                            "computer and will be written when it is back.")
+            return False
+        self.problem = None
+        return True
 
     def _write(self, op: str, **args: Any) -> bool:
         """Run one write, retrying; on failure keep it in the outbox. True if written."""
@@ -286,92 +303,6 @@ class Store:
                      reason: str) -> None:
         conn.execute(update(s.rounds).where(s.rounds.c.uid == round_uid).values(
             override_score=score, override_reason=reason if score is not None else None))
-
-    # ----- reads ----------------------------------------------------------------------
-
-    def _round_query(self):
-        listener, speaker = aliased(s.participants), aliased(s.participants)
-        return (select(s.rounds.c.id, s.rounds.c.uid, listener.c.name, speaker.c.name,
-                       s.sessions.c.kind, s.rounds.c.exercise, s.rounds.c.exercise_title,
-                       s.workshops.c.name, s.rounds.c.started_at, s.rounds.c.status,
-                       s.rounds.c.score, s.rounds.c.override_score, s.rounds.c.interruptions,
-                       s.rounds.c.encouragers)
-                .join(s.sessions, s.sessions.c.id == s.rounds.c.session_id)
-                .join(listener, listener.c.id == s.rounds.c.listener_id)
-                .outerjoin(speaker, speaker.c.id == s.rounds.c.speaker_id)
-                .outerjoin(s.workshops, s.workshops.c.id == s.sessions.c.workshop_id),
-                listener, speaker)
-
-    def rounds(self, participant: str | None = None, workshop: str | None = None,
-               status: str | None = "done") -> list[RoundRow]:
-        """Rounds, oldest first; `participant` matches the listener (whose round it is)."""
-        query, listener, _ = self._round_query()
-        if participant:
-            query = query.where(listener.c.name == participant)
-        if workshop:
-            query = query.where(s.workshops.c.name == workshop)
-        if status:
-            query = query.where(s.rounds.c.status == status)
-        query = query.order_by(s.rounds.c.started_at, s.rounds.c.id)
-        return self.read(lambda c: [RoundRow(*r) for r in c.execute(query)])
-
-    def unfinished(self) -> list[RoundRow]:
-        """Rounds left in progress (the app quit or crashed): offer resume or discard."""
-        return self.rounds(status="in_progress")
-
-    def round_detail(self, round_uid: str) -> RoundDetail | None:
-        query, _, _ = self._round_query()
-
-        def read(conn: Connection) -> RoundDetail | None:
-            r = conn.execute(query.where(s.rounds.c.uid == round_uid)).first()
-            if r is None:
-                return None
-            row = RoundRow(*r)
-            phases = {}
-            for p in conn.execute(select(s.phases).where(s.phases.c.round_id == row.id)).mappings():
-                rec = p["recording"]
-                phases[p["name"]] = PhaseRecord(
-                    p["name"], p["started_at"], p["seconds"], p["text"], json.loads(p["words"]),
-                    json.loads(p["turns"]), (self.data_path / rec) if rec else None)
-            detail = conn.execute(select(s.scores.c.detail)
-                                  .where(s.scores.c.round_id == row.id)).scalar()
-            conf = [tuple(x) for x in conn.execute(
-                select(s.confirmations.c.point_index, s.confirmations.c.point,
-                       s.confirmations.c.came_across, s.confirmations.c.scorer_covered)
-                .where(s.confirmations.c.round_id == row.id)
-                .order_by(s.confirmations.c.point_index))]
-            notes = [Note(t, c) for t, c in conn.execute(
-                select(s.notes.c.text, s.notes.c.created_at)
-                .where(s.notes.c.round_id == row.id).order_by(s.notes.c.id))]
-            reason = conn.execute(select(s.rounds.c.override_reason)
-                                  .where(s.rounds.c.id == row.id)).scalar()
-            rulings = {i: Ruling(v, b, a) for i, v, b, a in conn.execute(
-                select(s.rulings.c.point_index, s.rulings.c.verdict, s.rulings.c.ruled_by,
-                       s.rulings.c.ruled_at).where(s.rulings.c.round_id == row.id))}
-            return RoundDetail(row, phases, json.loads(detail) if detail else None,
-                               conf, notes, reason, rulings)
-
-        return self.read(read)
-
-    def components(self, workshop: str | None = None) -> dict[str, dict[str, float]]:
-        """Each finished round's score components by round uid, in one query (the
-        report reads a thousand rounds; one query each would take seconds)."""
-        query = (select(s.rounds.c.uid, s.scores.c.components)
-                 .join(s.scores, s.scores.c.round_id == s.rounds.c.id)
-                 .join(s.sessions, s.sessions.c.id == s.rounds.c.session_id)
-                 .outerjoin(s.workshops, s.workshops.c.id == s.sessions.c.workshop_id)
-                 .where(s.rounds.c.status == "done"))
-        if workshop:
-            query = query.where(s.workshops.c.name == workshop)
-        return self.read(lambda c: {uid: json.loads(comps) for uid, comps in c.execute(query)})
-
-    def participants(self) -> list[str]:
-        return self.read(lambda c: list(c.execute(
-            select(s.participants.c.name).order_by(s.participants.c.name)).scalars()))
-
-    def workshops(self) -> list[str]:
-        return self.read(lambda c: list(c.execute(
-            select(s.workshops.c.name).order_by(s.workshops.c.name)).scalars()))
 
     # ----- privacy and housekeeping (privacy.py) ---------------------------------------
 

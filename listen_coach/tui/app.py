@@ -26,6 +26,7 @@ from listen_coach.drill.machine import Drill, Phase, Timing
 from listen_coach.drill.packs import Library, load_library, settings_dirs
 from listen_coach.drill.runner import DrillRunner, SourceFactory
 from listen_coach.errors import UserError
+from listen_coach.tui import devices
 from listen_coach.tui.screens.home import HomeScreen, ResumeScreen
 from listen_coach.tui.screens.mic import MicCheckScreen  # noqa: F401 - re-exported for tests
 from listen_coach.tui.widgets import meter_bar  # noqa: F401 - re-exported for tests
@@ -35,6 +36,9 @@ if TYPE_CHECKING:
     from listen_coach.store.repo import Store
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "exercises" / "demo"
+#: How often kept writes are retried while the app runs: soon enough that a server
+#: back after a blip has the rounds within a minute, rarely enough to cost nothing.
+FLUSH_EVERY_S = 20.0
 
 
 class ListenCoachApp(App):
@@ -48,9 +52,9 @@ class ListenCoachApp(App):
                  microphone_status: Callable[[], str] | None = None, playback: bool = True,
                  list_devices: Callable[[], list] | None = None):
         super().__init__()
-        self.list_devices = list_devices or _list_devices
+        self.list_devices = list_devices or devices.list_devices_now
         self.clock = clock
-        self.microphone_status = microphone_status or _microphone_status(settings)
+        self.microphone_status = microphone_status or devices.microphone_status(settings)
         self.playback = playback
         self.settings = settings
         self.transcriber = transcriber
@@ -79,6 +83,7 @@ class ListenCoachApp(App):
             self.call_after_refresh(self.start_demo)
         else:
             self.check_store()
+        self.set_interval(FLUSH_EVERY_S, self.flush_outbox)
 
     # ----- settings ---------------------------------------------------------------
 
@@ -116,19 +121,43 @@ class ListenCoachApp(App):
         except UserError:
             pass
 
+    @staticmethod
+    def _describe_store(store: Store) -> str:
+        where = ("saved on this computer" if store.backend == "sqlite" else
+                 f"shared database {store.describe()}")
+        if store.pending():
+            return (f"✘ Sessions: {where} cannot be reached; {store.pending()} change(s) "
+                    "kept on this computer, written when it is back"
+                    if store.problem else
+                    f"✔ Sessions: {where} ({store.pending()} change(s) waiting to be written)")
+        return f"✔ Sessions: {where}"
+
+    @background("Writing the changes kept on this computer", group="flush")
+    def flush_outbox(self) -> None:
+        """Every FLUSH_EVERY_S: write what the outbox kept once the database is back,
+        so a server that returns mid-session gets the rounds without a restart."""
+        store = self._store
+        if store is None or not store.pending():
+            return
+        before = store.pending()
+        store.try_flush()
+        state = self._describe_store(store)
+        if state != self.store_state:
+            self.store_state = state
+            self.call_from_thread(self.refresh_status)
+        if before and not store.pending():
+            self.call_from_thread(self.notify, f"The database is back: {before} kept "
+                                  "change(s) were written.")
+
     @background("Opening the sessions database", group="store")
     def check_store(self) -> None:
         """Open the sessions store, prune old recordings, offer unfinished rounds."""
         try:
             store = self.store
+            store.try_flush()
             store.prune_recordings(self.settings.store.keep_recordings_days)
-            store.flush()
             left = store.unfinished()
-            where = ("saved on this computer" if store.backend == "sqlite" else
-                     f"shared database {store.describe()}")
-            self.store_state = f"✔ Sessions: {where}"
-            if store.pending():
-                self.store_state += f" ({store.pending()} change(s) waiting to be written)"
+            self.store_state = self._describe_store(store)
         except UserError as exc:
             self.store_state = f"✘ Sessions: {exc}"
             left = []
@@ -331,37 +360,6 @@ class ListenCoachApp(App):
         self.refresh_status()
 
 
-def _microphone_status(settings: Settings) -> Callable[[], str]:
-    def status() -> str:
-        try:
-            from listen_coach.audio.devices import find_input_device
-
-            device = find_input_device(settings.audio.input_device or None)
-            return f"✔ Microphone: {device.name}"
-        except UserError as exc:
-            return f"✘ Microphone: {exc} Press d for the demo."
-
-    return status
-
-
-def _list_devices() -> list:
-    from listen_coach.audio.devices import list_input_devices
-
-    return list_input_devices()
-
-
-def _default_source_factory(settings: Settings) -> SourceFactory:
-    def factory(phase: str, channels: int, recorder: TakeRecorder | None) -> AudioSource:
-        from listen_coach.audio.sources import DualMicrophoneSource, MicrophoneSource
-
-        first = settings.audio.input_device or None
-        if channels == 2 and settings.audio.second_device:
-            return DualMicrophoneSource(first, settings.audio.second_device, recorder)
-        return MicrophoneSource(first, channels, recorder=recorder)
-
-    return factory
-
-
 def make_app(settings: Settings | None = None, transcriber: Transcriber | None = None,
              source_factory: SourceFactory | None = None,
              store_factory: Callable[[], Store] | None = None,
@@ -381,5 +379,5 @@ def make_app(settings: Settings | None = None, transcriber: Transcriber | None =
 
             return open_store(settings.data_path, settings.store.database)
     return ListenCoachApp(settings, transcriber, source_factory or
-                          _default_source_factory(settings), store_factory, demo_speed,
+                          devices.default_source_factory(settings), store_factory, demo_speed,
                           clock, microphone_status, playback, list_devices)
