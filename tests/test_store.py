@@ -4,6 +4,7 @@ package (a private server started for the session)."""
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sqlite3
 import stat
@@ -467,3 +468,24 @@ def test_kept_writes_reach_postgresql_when_it_returns_while_the_app_runs(postgre
         postgres.start()
     assert store.try_flush() and store.pending() == 0 and store.problem is None
     assert [n.text for n in store.round_detail(uid).notes] == ["while the server was away"]
+
+
+@pytest.mark.parametrize("content", [b"not a database at all, just text",
+                                     b"SQLite format 3\x00" + b"\xff" * 4000])
+def test_a_damaged_sessions_file_is_one_sentence(tmp_path, content):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "listen-coach.db").write_bytes(content)
+    store = open_store(tmp_path / "data", database="")
+    with pytest.raises(StoreError, match="cannot be opened .* Move it aside"):
+        store.rounds()
+    run = subprocess.run([sys.executable, "-m", "listen_coach", "report"], capture_output=True,
+                         text=True, timeout=120,
+                         env={**os.environ, "LISTEN_COACH_DATA_DIR": str(tmp_path / "data")})
+    assert run.returncode == 2 and "Move it aside" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_a_data_folder_that_is_a_file_is_one_sentence(tmp_path):
+    (tmp_path / "data").write_text("a file in the way")
+    with pytest.raises(StoreError, match="cannot be made"):
+        open_store(tmp_path / "data", database="").rounds()

@@ -47,8 +47,13 @@ def private_dir(path: Path) -> Path:
     exists keeps its permissions: the user chose it (a shared folder, a home
     directory) and listen-coach's own files inside it are private anyway."""
     if not path.is_dir():
-        path.mkdir(parents=True, exist_ok=True)
-        os.chmod(path, stat.S_IRWXU)
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            os.chmod(path, stat.S_IRWXU)
+        except OSError as exc:  # a file in the way, no permission, a read-only disk
+            raise StoreError(f"The folder {path} cannot be made ({exc.strerror or exc}); "
+                             "choose another data folder in the settings "
+                             "(data_dir) or with LISTEN_COACH_DATA_DIR.") from None
     return path
 
 

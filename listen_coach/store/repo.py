@@ -80,7 +80,20 @@ class Store(StoreReads):
 
     def _ensure(self) -> None:
         if not self._migrated:
-            migrate(self.engine)
+            try:
+                migrate(self.engine)
+            except DBAPIError as exc:
+                if unreachable(exc) and self.backend != "sqlite":
+                    raise
+                # SQLite: a file that is not a database, or a damaged one.
+                raise StoreError(
+                    f"The sessions file {self.describe()} cannot be opened ({reason(exc)}); "
+                    "it is damaged or not a listen-coach database. Move it aside (the "
+                    "recordings beside it are not affected) and listen-coach starts a new "
+                    "one.") from None
+            except OSError as exc:
+                raise StoreError(f"The data folder {self.data_path} cannot be used "
+                                 f"({exc.strerror or exc}).") from None
             self._migrated = True
 
     def read(self, fn: Callable[[Connection], Any]) -> Any:
