@@ -18,11 +18,11 @@ system:
 system-test:
 	@bash scripts/setup-system.sh --test
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@echo "setup: installing Python packages into $(VENV) (first time takes a few minutes)"
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
 	@# The voice encoder's weights, without its torch/librosa dependencies (run in numpy).
 	$(PY) -m pip install --quiet --no-deps resemblyzer==0.1.4
 	@touch $@
@@ -44,12 +44,12 @@ bench: setup-test  ## Measure speed and accuracy; writes bench/results.json
 	$(PY) -m bench
 
 train-scorer: setup  ## Retrain the point-presence model (needs ../shared; about 30 min on 2 cores)
-	$(PY) -m pip install --quiet -e '.[dev,train]'
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev,train]'
 	$(PY) -m training.train_scorer
 	$(PY) -m training.fit_combiner
 
 exercises-audio: $(STAMP)  ## Render missing solo-passage audio (FORCE=1: all) with Piper TTS
-	$(PY) -m pip install --quiet -e '.[dev,tts]'
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev,tts]'
 	$(PY) scripts/exercise_audio.py $(if $(FORCE),--force,)
 
 lint: $(STAMP)  ## Ruff and mypy
