@@ -380,3 +380,30 @@ def file_factory_for_demo():
                           stereo=channels == 2, realtime=False, recorder=recorder)
 
     return factory
+
+
+def test_leaving_mid_phase_keeps_what_was_recorded_and_goes_home(tmp_path):
+    from listen_coach.drill.machine import Timing
+    from support.sources import IdleSource
+
+    store = open_store(tmp_path / "d", database="")
+    app = make_app(load_settings(), None, lambda phase, ch, rec: IdleSource(),
+                   store_factory=lambda: store, microphone_status=lambda: NO_MIC)
+
+    async def run():
+        async with app.run_test(size=(100, 30)) as pilot:
+            app.start_pair(("Sam", "Alex"), "customer-complaint", Timing(120, 45))
+            await wait_for(lambda: screen_name(app) == "PhaseScreen")
+            await asyncio.sleep(1.0)
+            await pilot.press("escape")
+            await wait_for(lambda: screen_name(app) == "LeaveScreen")
+            await pilot.press("y")
+            await wait_for(lambda: screen_name(app) == "HomeScreen")
+            await asyncio.sleep(1.0)  # the capture worker ends after the screen goes
+            assert screen_name(app) == "HomeScreen" and app.is_running
+            assert not [n for n in app._notifications if "failed" in n.message]
+
+    asyncio.run(run())
+    [row] = store.rounds(status=None)
+    assert row.status == "discarded"
+    assert "speak" in store.round_detail(row.uid).phases  # what was recorded stays

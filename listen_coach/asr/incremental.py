@@ -210,6 +210,12 @@ class IncrementalTranscriber:
         except Exception as exc:  # noqa: BLE001 - finish() decodes what is left itself
             self.error = f"{type(exc).__name__}: {exc}"
 
+    def cancel(self) -> None:
+        """The take is not wanted (the round was left): stop decoding."""
+        with self._cond:
+            self._closed = True
+            self._cond.notify()
+
     def finish(self, timeout: float = 60.0) -> Transcript:
         """The take has ended: decode what is left and return the whole transcript,
         the same as one pass over the whole take would give. A context that is still

@@ -114,9 +114,16 @@ class Drill:
             return self.timing.summary_seconds
         return None
 
-    def start_phase(self) -> None:
-        """The clock of the current phase starts now (and the round is registered)."""
+    def start_phase(self, register: bool = True) -> None:
+        """The clock of the current phase starts now (and the round is registered).
+        A screen passes `register=False` and calls `register_round()` from a worker
+        thread: a database that is slow or gone must not hold up the keys."""
         self.phase_started = self.clock()
+        if register:
+            self.register_round()
+
+    def register_round(self) -> None:
+        """Write the round's start (the first phase of a round only); idempotent."""
         if self.phase in (Phase.SPEAK, Phase.LISTEN) and self.store is not None:
             r = self.current
             self._saved(self.store.begin_round(RoundStart(

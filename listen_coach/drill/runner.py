@@ -107,6 +107,16 @@ class DrillRunner:
         take = capture.run(should_stop, max_seconds)
         if take.error:
             self.notes.append(take.error)
+        if drill.phase != phase:
+            # The round was left mid-phase (Drill.abandon): keep what was recorded, as
+            # the leave dialog promises, and move the drill no further.
+            if drill.store is not None:
+                drill.store.save_phase(r.uid, phase.value, text=take.text,
+                                       words=_words(take.caption), seconds=take.seconds,
+                                       recording=take.recording)
+            if final is not None:
+                final.cancel()
+            return take
         if phase == Phase.SPEAK:
             events: list[dict] = []
             if self.counts_turns:

@@ -350,9 +350,11 @@ class ListenCoachApp(App):
     def show_results(self, runner: DrillRunner) -> None:
         self._run(runner)
 
+    @background("Leaving the round", group="leave")
     def leave_drill(self, runner: DrillRunner) -> None:
+        """Mark the round discarded (off the UI thread), then home."""
         runner.drill.abandon()
-        self.go_home()
+        self.call_from_thread(self.go_home)
 
     def go_home(self) -> None:
         while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):

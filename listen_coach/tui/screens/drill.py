@@ -82,7 +82,7 @@ class PhaseScreen(Screen):
 
     def on_mount(self) -> None:
         self._gone = False
-        self.drill.start_phase()
+        self.drill.start_phase(register=False)  # the worker writes it (capture)
         self.set_interval(0.25, self._tick)
         self.capture()
 
@@ -106,6 +106,7 @@ class PhaseScreen(Screen):
             on_caption=lambda c: app.call_from_thread(self._caption, c),
             on_level=lambda levels: app.call_from_thread(self._level, max(levels)),
             on_event=lambda e: app.call_from_thread(self._event, e))
+        self.drill.register_round()  # before the phase's own write, on this thread
         try:
             self.runner.capture(lambda: self._stop, callbacks)
         except UserError as exc:
@@ -152,6 +153,7 @@ class PhaseScreen(Screen):
         def leave(yes: bool | None) -> None:
             if yes:
                 self._stop = True
+                self._gone = True  # the capture worker must not move the drill on
                 self.app.leave_drill(self.runner)  # type: ignore[attr-defined]
 
         self.app.push_screen(LeaveScreen(), leave)
@@ -181,7 +183,7 @@ class ListenScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.runner.drill.start_phase()
+        self.runner.drill.start_phase(register=False)  # the worker writes it (play)
         self.play()
 
     @background("Playing the passage", group="playback")
@@ -189,6 +191,7 @@ class ListenScreen(Screen):
         from listen_coach.audio.playback import play_file
 
         app = self.app
+        self.runner.drill.register_round()
         path = self.runner.passage_audio()
         if not app.playback:  # type: ignore[attr-defined]
             app.call_from_thread(self._read_instead, "Playback is off.")
@@ -234,6 +237,7 @@ class ConfirmScreen(Screen):
         super().__init__()
         self.runner = runner
         self.score = None
+        self._submitted = False
 
     def compose(self) -> ComposeResult:
         r = self.runner.drill.current
@@ -273,11 +277,17 @@ class ConfirmScreen(Screen):
             self.action_submit()
 
     def action_submit(self) -> None:
-        if self.score is None:
+        if self.score is None or self._submitted:
             return
+        self._submitted = True  # a second Enter while the ticks are being saved
         ticked = self.query_one("#points", TickList).ticked
-        self.runner.drill.confirm([i in ticked for i in range(len(self.score.points))])
-        self.app.show_results(self.runner)
+        self._confirm([i in ticked for i in range(len(self.score.points))])
+
+    @background("Saving the ticks", group="confirm")
+    def _confirm(self, came_across: list[bool]) -> None:
+        """The ticks are written off the UI thread; then the results."""
+        self.runner.drill.confirm(came_across)
+        self.app.call_from_thread(self.app.show_results, self.runner)  # type: ignore[attr-defined]
 
     def action_leave(self) -> None:
         self.app.leave_drill(self.runner)  # type: ignore[attr-defined]

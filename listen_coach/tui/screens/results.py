@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from listen_coach.drill.machine import Phase
 from listen_coach.drill.runner import DrillRunner
 from listen_coach.tui.widgets import share_bar, timeline
+from listen_coach.tui.workers import background
 
 LABELS = {"coverage": "Points caught", "faithfulness": "Accuracy", "question": "Question",
           "feelings": "Feelings", "paraphrase": "Own words", "interruptions": "Let them finish"}
@@ -125,6 +126,7 @@ class ResultsScreen(Screen):
     def __init__(self, runner: DrillRunner):
         super().__init__()
         self.runner = runner
+        self._leaving = False
 
     def compose(self) -> ComposeResult:
         drill, r = self.runner.drill, self.runner.drill.current
@@ -148,19 +150,33 @@ class ResultsScreen(Screen):
         self.query_one("#results").focus()
 
     def action_next(self) -> None:
-        self.runner.drill.finish_round()
-        self.app.after_phase(self.runner)  # type: ignore[attr-defined]
+        self._leave("next")
 
     def action_retry(self) -> None:
         if self.runner.drill.solo:
-            self.runner.drill.retry()
-            self.app.after_phase(self.runner)  # type: ignore[attr-defined]
+            self._leave("retry")
 
     def action_home(self) -> None:
-        drill = self.runner.drill
-        if drill.phase == Phase.RESULTS:
+        self._leave("home")
+
+    def _leave(self, then: str) -> None:
+        if self._leaving:  # a second key while the first is being saved
+            return
+        self._leaving = True
+        self._finish(then)
+
+    @background("Saving the round", group="finish")
+    def _finish(self, then: str) -> None:
+        """Write the round's end off the UI thread, then move on."""
+        drill, app = self.runner.drill, self.app
+        if then == "retry":
+            drill.retry()
+        elif drill.phase == Phase.RESULTS:
             drill.finish_round()
-        self.app.go_home()  # type: ignore[attr-defined]
+        if then == "home":
+            app.call_from_thread(app.go_home)  # type: ignore[attr-defined]
+        else:
+            app.call_from_thread(app.after_phase, self.runner)  # type: ignore[attr-defined]
 
 
 class RoundSummaryScreen(Screen):
