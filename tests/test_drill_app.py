@@ -384,11 +384,11 @@ def file_factory_for_demo():
 
 def test_leaving_mid_phase_keeps_what_was_recorded_and_goes_home(tmp_path):
     from listen_coach.drill.machine import Timing
-    from support.sources import IdleSource
 
     store = open_store(tmp_path / "d", database="")
-    app = make_app(load_settings(), None, lambda phase, ch, rec: IdleSource(),
-                   store_factory=lambda: store, microphone_status=lambda: NO_MIC)
+    app = make_app(load_settings(), None, lambda phase, ch, rec: FileSource(
+        DEMO_DIR / "speak.ogg", realtime=True, recorder=rec),
+        store_factory=lambda: store, microphone_status=lambda: NO_MIC)
 
     async def run():
         async with app.run_test(size=(100, 30)) as pilot:
@@ -406,4 +406,29 @@ def test_leaving_mid_phase_keeps_what_was_recorded_and_goes_home(tmp_path):
     asyncio.run(run())
     [row] = store.rounds(status=None)
     assert row.status == "discarded"
-    assert "speak" in store.round_detail(row.uid).phases  # what was recorded stays
+    speak = store.round_detail(row.uid).phases["speak"]  # what was recorded stays
+    assert speak.seconds > 0.5 and speak.recording.exists()
+
+
+def test_a_phase_with_no_sound_is_never_scored_or_saved_as_a_round(tmp_path):
+    """A source that delivers nothing (a dead or muted input; here an empty file, read
+    through the real file source): one sentence, home, and no 0/100 round."""
+    empty = tmp_path / "empty.wav"
+    sf.write(empty, np.zeros(0, np.float32), 16000)
+    store = open_store(tmp_path / "d", database="")
+    app = make_app(load_settings(), None,
+                   lambda phase, ch, rec: FileSource(empty, realtime=False, recorder=rec),
+                   store_factory=lambda: store, microphone_status=lambda: NO_MIC)
+
+    async def run():
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("p")
+            await pilot.press(*"Bo", "enter", *"Ann")
+            await pilot.press("ctrl+s")
+            await wait_for(lambda: any("No sound came from the microphone" in n.message
+                                       for n in app._notifications))
+            await wait_for(lambda: screen_name(app) == "HomeScreen")
+
+    asyncio.run(run())
+    assert store.rounds() == []  # nothing done: no round in exports or the report
+    assert [r.status for r in store.rounds(status=None)] == ["discarded"]

@@ -81,6 +81,9 @@ class Drill:
         self.session_uid = new_uid()
         self.total_rounds = rounds or (2 if kind == "pair" else 1)
         self.rounds: list[RoundState] = []
+        #: Set at once when the user leaves; `abandon()` (a database write) follows on
+        #: a worker, and a capture that ends meanwhile must not move the drill on.
+        self.leaving = False
         self.phase: Phase | None = None
         self.phase_started = 0.0
         self._new_round()

@@ -18,6 +18,7 @@ from listen_coach.audio.sources import AudioSource
 from listen_coach.drill.capture import PhaseCapture, PhaseTake, final_events
 from listen_coach.drill.machine import Drill, Phase
 from listen_coach.drill.packs import Card, Passage
+from listen_coach.errors import UserError
 
 if TYPE_CHECKING:
     from listen_coach.turns.one_mic import Enrolment
@@ -107,7 +108,7 @@ class DrillRunner:
         take = capture.run(should_stop, max_seconds)
         if take.error:
             self.notes.append(take.error)
-        if drill.phase != phase:
+        if drill.leaving or drill.phase != phase:
             # The round was left mid-phase (Drill.abandon): keep what was recorded, as
             # the leave dialog promises, and move the drill no further.
             if drill.store is not None:
@@ -117,6 +118,15 @@ class DrillRunner:
             if final is not None:
                 final.cancel()
             return take
+        if not take.audio.size:
+            # No sound at all reached us (no microphone, a muted or dead source): not a
+            # round. Scoring silence would put "scored 0/100" in the workshop's report.
+            if final is not None:
+                final.cancel()
+            drill.abandon()
+            raise UserError(take.error or "No sound came from the microphone, so nothing "
+                            "was scored or saved as a round. Check it with m on the home "
+                            "screen, or press d for the demo.")
         if phase == Phase.SPEAK:
             events: list[dict] = []
             if self.counts_turns:

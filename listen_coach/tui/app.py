@@ -350,8 +350,12 @@ class ListenCoachApp(App):
     def show_results(self, runner: DrillRunner) -> None:
         self._run(runner)
 
-    @background("Leaving the round", group="leave")
     def leave_drill(self, runner: DrillRunner) -> None:
+        runner.drill.leaving = True  # at once: a capture ending now keeps its take only
+        self._abandon(runner)
+
+    @background("Leaving the round", group="leave")
+    def _abandon(self, runner: DrillRunner) -> None:
         """Mark the round discarded (off the UI thread), then home."""
         runner.drill.abandon()
         self.call_from_thread(self.go_home)
