@@ -12,18 +12,12 @@ from listen_coach.drill.machine import Timing
 from listen_coach.store import open_store
 from listen_coach.store.repo import RoundStart
 from listen_coach.tui.app import make_app
+from support.pilot import until as _until
 from support.sources import IdleSource
 
 pytestmark = pytest.mark.slow
 ODD, ODDER = "Jo [/]", "[b]Max"
 
-
-async def _until(predicate, timeout=30.0):
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        assert loop.time() < deadline, "timed out"
-        await asyncio.sleep(0.05)
 
 
 def test_names_with_brackets_on_the_resume_offer_the_home_screen_and_a_drill(transcriber,

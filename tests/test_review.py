@@ -10,17 +10,11 @@ import pytest
 from listen_coach.config import load_settings
 from listen_coach.store import audit, open_store
 from listen_coach.tui.app import make_app
+from support.pilot import until as _until
 from support.rounds import seed as _seed
 
 pytestmark = pytest.mark.slow
 
-
-async def _until(predicate, timeout=30.0):
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        assert loop.time() < deadline, "timed out"
-        await asyncio.sleep(0.05)
 
 
 def test_rulings_from_the_keys_reach_the_store_and_the_agreement(transcriber, tmp_path):
