@@ -7,6 +7,7 @@ are called on that thread, so a UI must hand them over (Textual: call_from_threa
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -19,6 +20,8 @@ from listen_coach.asr.engine import SAMPLE_RATE
 from listen_coach.asr.types import Caption
 from listen_coach.audio.sources import AudioSource
 from listen_coach.errors import UserError
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from listen_coach.turns.one_mic import Enrolment
@@ -114,7 +117,7 @@ class PhaseCapture:
                 if self.on_block is not None:
                     self.on_block(heard)
                 if self.on_level is not None:
-                    self.on_level(self.source.levels)
+                    _quietly(self.on_level, self.source.levels)
                 if self.names and (block.ndim == 2 or self.voices) and \
                         time.monotonic() >= next_cue:
                     next_cue = time.monotonic() + every
@@ -164,7 +167,15 @@ class PhaseCapture:
             event = {**asdict(ev), "start": round(start, 2), "end": round(ev.end + offset, 2)}
             self.events.append(event)
             if self.on_event is not None:
-                self.on_event(event)
+                _quietly(self.on_event, event)
+
+
+def _quietly(callback: Callable, *args: object) -> None:
+    """A display callback that fails (its screen already gone) must not stop the take."""
+    try:
+        callback(*args)
+    except Exception:  # noqa: BLE001 - the recording matters more than one repaint
+        log.debug("a capture callback failed", exc_info=True)
 
 
 def final_events(audio: np.ndarray, names: tuple[str, str],

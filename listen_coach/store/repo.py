@@ -83,9 +83,11 @@ class Store(StoreReads):
             try:
                 migrate(self.engine)
             except DBAPIError as exc:
-                if unreachable(exc) and self.backend != "sqlite":
+                # Unreachable, locked or busy (OperationalError) is for the caller to
+                # retry; anything else on SQLite is a file that is not a database, or
+                # a damaged one.
+                if unreachable(exc) or self.backend != "sqlite":
                     raise
-                # SQLite: a file that is not a database, or a damaged one.
                 raise StoreError(
                     f"The sessions file {self.describe()} cannot be opened ({reason(exc)}); "
                     "it is damaged or not a listen-coach database. Move it aside (the "

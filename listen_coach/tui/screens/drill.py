@@ -118,15 +118,21 @@ class PhaseScreen(Screen):
             app.call_from_thread(self.app.after_phase, self.runner)  # type: ignore[attr-defined]
 
     def _caption(self, caption: Caption) -> None:
+        if self._gone:  # left or popped: the capture thread may still be winding down
+            return
         text = escape(caption.committed) + (f" [dim]{escape(caption.tentative)}[/dim]"
                                             if caption.tentative else "")
         self.query_one("#transcript", Static).update(text or "[dim]Listening…[/dim]")
         self.query_one("#transcript-box", VerticalScroll).scroll_end(animate=False)
 
     def _level(self, db: float) -> None:
+        if self._gone:
+            return
         self.query_one("#level", Static).update(meter_bar(db, 30))
 
     def _event(self, event: dict) -> None:
+        if self._gone:
+            return
         if event.get("speaker") != self.drill.current.listener:
             return
         if event["kind"] == "interruption":
