@@ -13,14 +13,15 @@ import sys
 import time
 from pathlib import Path
 
-from bench import app, asr, exercises, one_mic, scoring, turns
+from bench import app, asr, exercises, one_mic, scoring, strictness, turns
 
 BENCHES = [asr.bench_final_pass, asr.bench_summary_final, asr.bench_live_lag, asr.bench_process,
            asr.bench_speech_rate,
            scoring.bench_presence, scoring.bench_pair_speed, scoring.bench_batch_drift,
            scoring.bench_parse_cost, scoring.bench_spoken, scoring.bench_spoken_corpus,
            scoring.bench_points_vs_reference, scoring.bench_counselling_questions,
-           scoring.bench_round, turns.bench_two_channel, one_mic.bench_one_mic,
+           strictness.bench_strictness, scoring.bench_round, turns.bench_two_channel,
+           one_mic.bench_one_mic,
            exercises.bench_self_consistency, exercises.bench_hand_summaries, app.bench_launch,
            app.bench_results_latency, app.bench_keys, app.bench_memory, app.bench_review]
 

@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from listen_coach.drill.machine import Phase
 from listen_coach.drill.runner import DrillRunner
+from listen_coach.scoring.coverage import CONFLICT_WORDS
 from listen_coach.tui.widgets import share_bar, timeline
 from listen_coach.tui.workers import background
 
@@ -82,7 +83,8 @@ def results_text(score, listener: str, speaker: str, turns: list[dict] | None = 
         if _get(m, "evidence") and _get(m, "covered"):
             lines.append(f"     [dim]“{escape(_get(m, 'evidence'))}”[/]")
         elif _get(m, "conflict"):
-            lines.append(f"     [red]said differently ({_get(m, 'conflict')}): "
+            kind = _get(m, "conflict")
+            lines.append(f"     [red]said differently ({CONFLICT_WORDS.get(kind, kind)}): "
                          f"“{escape(_get(m, 'evidence') or '')}”[/]")
     issues = _get(score, "issues", ())
     if issues:
