@@ -11,6 +11,7 @@ from pathlib import Path
 
 from listen_coach import __version__
 from listen_coach.errors import UserError
+from listen_coach.shutdown import settle
 
 
 def _settings():
@@ -205,8 +206,9 @@ def cmd_app(args: argparse.Namespace) -> int:
     """Start the terminal app (the home screen shows what is ready)."""
     from listen_coach.tui.app import make_app
 
-    make_app().run()
-    return 0
+    app = make_app()
+    app.run()
+    return settle(app.return_code or 0)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -218,7 +220,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     app = make_app(demo_speed=args.speed)
     app.start_with_demo = True
     app.run()
-    return 0
+    return settle(app.return_code or 0)
 
 
 def _clock(seconds: float) -> str:

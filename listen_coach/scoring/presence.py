@@ -89,6 +89,8 @@ class PresenceModel:
         self.tokenizer.no_padding()  # one pair per call (pair_logits): nothing to pad
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="point-scorer") \
             if workers > 1 else None
+        self._in_flight = 0  # model calls running now (busy(), listen_coach/shutdown.py)
+        self._count = threading.Lock()
         self.combiner = Combiner(tuple(data["weights"]), data["bias"], data["threshold"],
                                  tuple(data["features"])) if data else None
 
@@ -123,7 +125,20 @@ class PresenceModel:
             return np.array([self._run(e) for e in encodings], np.float64)
         return np.fromiter(self._pool.map(self._run, encodings), np.float64, len(encodings))
 
+    def busy(self) -> bool:
+        """Whether a model call is running now, on any thread."""
+        return self._in_flight > 0
+
     def _run(self, enc) -> float:
+        with self._count:
+            self._in_flight += 1
+        try:
+            return self._infer(enc)
+        finally:
+            with self._count:
+                self._in_flight -= 1
+
+    def _infer(self, enc) -> float:
         feeds = {"input_ids": np.array([enc.ids], np.int64),
                  "attention_mask": np.array([enc.attention_mask], np.int64),
                  "token_type_ids": np.array([enc.type_ids], np.int64)}
