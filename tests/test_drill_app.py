@@ -18,6 +18,7 @@ from listen_coach.drill.runner import DrillRunner
 from listen_coach.store import open_store
 from listen_coach.store.repo import RoundStart
 from listen_coach.tui.app import DEMO_DIR, make_app
+from support.pilot import ready_at_every_phase
 from support.speech import espeak
 
 pytestmark = pytest.mark.slow
@@ -77,26 +78,27 @@ def test_a_whole_pair_drill(transcriber, pair_files, tmp_path):
 
     async def run():
         async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.press("p")
-            assert screen_name(app) == "PairSetupScreen"
-            await pilot.press(*"Sam", "enter", *"Alex")
-            app.screen.query_one("#mode").value = "two"
-            app.screen.query_one("#workshop").value = "Spring"
-            await pilot.press("ctrl+s")
-            for round_number in (1, 2):
-                await wait_for(lambda: screen_name(app) == "ConfirmScreen")
-                await wait_for(lambda: app.screen.score is not None)
-                await pilot.press("space", "down", "space", "enter")  # two points ticked
-                await wait_for(lambda: screen_name(app) == "ResultsScreen")
-                report = str(app.screen.query_one("#report").render())
-                assert "Points" in report and "Question" in report
-                if round_number == 1:
-                    assert "While they spoke" in report and "interruptions 1" in report
+            async with ready_at_every_phase(pilot):
+                await pilot.press("p")
+                assert screen_name(app) == "PairSetupScreen"
+                await pilot.press(*"Sam", "enter", *"Alex")
+                app.screen.query_one("#mode").value = "two"
+                app.screen.query_one("#workshop").value = "Spring"
+                await pilot.press("ctrl+s")
+                for round_number in (1, 2):
+                    await wait_for(lambda: screen_name(app) == "ConfirmScreen")
+                    await wait_for(lambda: app.screen.score is not None)
+                    await pilot.press("space", "down", "space", "enter")  # two points ticked
+                    await wait_for(lambda: screen_name(app) == "ResultsScreen")
+                    report = str(app.screen.query_one("#report").render())
+                    assert "Points" in report and "Question" in report
+                    if round_number == 1:
+                        assert "While they spoke" in report and "interruptions 1" in report
+                    await pilot.press("enter")
+                await wait_for(lambda: screen_name(app) == "RoundSummaryScreen")
+                assert app.screen.query_one("DataTable").row_count == 2
                 await pilot.press("enter")
-            await wait_for(lambda: screen_name(app) == "RoundSummaryScreen")
-            assert app.screen.query_one("DataTable").row_count == 2
-            await pilot.press("enter")
-            assert screen_name(app) == "HomeScreen"
+                assert screen_name(app) == "HomeScreen"
 
     asyncio.run(run())
     rounds = store.rounds()
@@ -139,21 +141,22 @@ def test_a_whole_solo_drill_with_retry(transcriber, solo_summary, tmp_path):
 
     async def run():
         async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.press("s")
-            await pilot.press(*"Kim")
-            app.screen.query_one("#passage").value = "deadline-week"
-            await pilot.press("ctrl+s")
-            await wait_for(lambda: screen_name(app) == "ListenScreen")
-            shown = lambda: str(app.screen.query_one("#transcript").render())  # noqa: E731
-            await wait_for(lambda: "three deadlines" in shown())
-            await pilot.press("enter")
-            await wait_for(lambda: screen_name(app) == "ResultsScreen")
-            report = str(app.screen.query_one("#report").render())
-            assert "Kim scored" in report and "three deadlines" in report
-            await pilot.press("r")  # listen again and retry
-            await wait_for(lambda: screen_name(app) == "ListenScreen")
-            await pilot.press("escape")
-            await wait_for(lambda: screen_name(app) == "HomeScreen")
+            async with ready_at_every_phase(pilot):
+                await pilot.press("s")
+                await pilot.press(*"Kim")
+                app.screen.query_one("#passage").value = "deadline-week"
+                await pilot.press("ctrl+s")
+                await wait_for(lambda: screen_name(app) == "ListenScreen")
+                shown = lambda: str(app.screen.query_one("#transcript").render())  # noqa: E731
+                await wait_for(lambda: "three deadlines" in shown())
+                await pilot.press("enter")
+                await wait_for(lambda: screen_name(app) == "ResultsScreen")
+                report = str(app.screen.query_one("#report").render())
+                assert "Kim scored" in report and "three deadlines" in report
+                await pilot.press("r")  # listen again and retry
+                await wait_for(lambda: screen_name(app) == "ListenScreen")
+                await pilot.press("escape")
+                await wait_for(lambda: screen_name(app) == "HomeScreen")
 
     asyncio.run(run())
     [done] = store.rounds()
@@ -181,14 +184,15 @@ def test_an_unfinished_round_is_offered_and_resumed(transcriber, pair_files, tmp
 
     async def run():
         async with app.run_test(size=(100, 30)) as pilot:
-            await wait_for(lambda: screen_name(app) == "ResumeScreen")
-            await pilot.pause()
-            await pilot.press("r")
-            await wait_for(lambda: screen_name(app) == "ConfirmScreen", timeout=180)
-            await wait_for(lambda: app.screen.score is not None)
-            await pilot.press("enter")
-            await wait_for(lambda: screen_name(app) == "ResultsScreen")
-            await pilot.press("escape")
+            async with ready_at_every_phase(pilot):
+                await wait_for(lambda: screen_name(app) == "ResumeScreen")
+                await pilot.pause()
+                await pilot.press("r")
+                await wait_for(lambda: screen_name(app) == "ConfirmScreen", timeout=180)
+                await wait_for(lambda: app.screen.score is not None)
+                await pilot.press("enter")
+                await wait_for(lambda: screen_name(app) == "ResultsScreen")
+                await pilot.press("escape")
 
     asyncio.run(run())
     [row] = store.rounds()
@@ -218,17 +222,18 @@ def test_demo_runs_to_its_results(transcriber, tmp_path):
 
     async def run():
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.press("d")
-            await wait_for(lambda: screen_name(app) == "ConfirmScreen")
-            await wait_for(lambda: app.screen.score is not None)
-            # A newcomer is told what to do on the tick screen, and the ticks decide.
-            assert "your ticks decide" in str(app.screen.query_one("#demo-hint").render())
-            await pilot.press("space", "enter")
-            await wait_for(lambda: screen_name(app) == "ResultsScreen")
-            report = str(app.screen.query_one("#report").render())
-            assert "Alex" in report and "came across, as Sam ticked" in report
-            first = app.screen.runner.drill.current.score.points[0]
-            assert first.match.covered and first.scorer_covered is not None
+            async with ready_at_every_phase(pilot):
+                await pilot.press("d")
+                await wait_for(lambda: screen_name(app) == "ConfirmScreen")
+                await wait_for(lambda: app.screen.score is not None)
+                # A newcomer is told what to do on the tick screen, and the ticks decide.
+                assert "your ticks decide" in str(app.screen.query_one("#demo-hint").render())
+                await pilot.press("space", "enter")
+                await wait_for(lambda: screen_name(app) == "ResultsScreen")
+                report = str(app.screen.query_one("#report").render())
+                assert "Alex" in report and "came across, as Sam ticked" in report
+                first = app.screen.runner.drill.current.score.points[0]
+                assert first.match.covered and first.scorer_covered is not None
 
     asyncio.run(run())
 
@@ -273,27 +278,29 @@ def test_one_microphone_drill_with_voice_enrolment(transcriber, one_mic_files, t
 
     async def run():
         async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.press("p", *"Sam", "enter", *"Alex")
-            assert app.screen.query_one("#mode").value == "one"
-            assert "Not enrolled" in str(app.screen.query_one("#voices-status").render())
-            await pilot.press("f3")
-            assert screen_name(app) == "EnrolScreen"
-            status = lambda: str(app.screen.query_one("#enrol-status").render())  # noqa: E731
-            await pilot.press("space")  # a silent take is re-asked, with the reason
-            await wait_for(lambda: "Again, please" in status())
-            assert "no speech" in status() and "Sam" in status()
-            await pilot.press("space")
-            await wait_for(lambda: "Sam's voice is learnt" in status())
-            await pilot.press("space")
-            await wait_for(lambda: screen_name(app) == "PairSetupScreen")
-            assert "Sam and Alex enrolled" in str(app.screen.query_one("#voices-status").render())
-            await pilot.press("ctrl+s")
-            await wait_for(lambda: screen_name(app) == "ConfirmScreen")
-            await wait_for(lambda: app.screen.score is not None)
-            await pilot.press("enter")
-            await wait_for(lambda: screen_name(app) == "ResultsScreen")
-            report = str(app.screen.query_one("#report").render())
-            assert "While they spoke" in report and "interruptions 1" in report
+            async with ready_at_every_phase(pilot):
+                await pilot.press("p", *"Sam", "enter", *"Alex")
+                assert app.screen.query_one("#mode").value == "one"
+                assert "Not enrolled" in str(app.screen.query_one("#voices-status").render())
+                await pilot.press("f3")
+                assert screen_name(app) == "EnrolScreen"
+                status = lambda: str(app.screen.query_one("#enrol-status").render())  # noqa: E731
+                await pilot.press("space")  # a silent take is re-asked, with the reason
+                await wait_for(lambda: "Again, please" in status())
+                assert "no speech" in status() and "Sam" in status()
+                await pilot.press("space")
+                await wait_for(lambda: "Sam's voice is learnt" in status())
+                await pilot.press("space")
+                await wait_for(lambda: screen_name(app) == "PairSetupScreen")
+                voices = str(app.screen.query_one("#voices-status").render())
+                assert "Sam and Alex enrolled" in voices
+                await pilot.press("ctrl+s")
+                await wait_for(lambda: screen_name(app) == "ConfirmScreen")
+                await wait_for(lambda: app.screen.score is not None)
+                await pilot.press("enter")
+                await wait_for(lambda: screen_name(app) == "ResultsScreen")
+                report = str(app.screen.query_one("#report").render())
+                assert "While they spoke" in report and "interruptions 1" in report
 
     asyncio.run(run())
     row = store.rounds(status=None)[0]  # the app stopped at round 1's results
@@ -324,14 +331,15 @@ def test_resuming_at_the_tick_screen_keeps_the_summary_s_recording(transcriber, 
 
     async def run():
         async with app.run_test(size=(100, 30)) as pilot:
-            await wait_for(lambda: screen_name(app) == "ResumeScreen")
-            await pilot.pause()
-            await pilot.press("r")
-            await wait_for(lambda: screen_name(app) == "ConfirmScreen")
-            await wait_for(lambda: app.screen.score is not None)
-            await pilot.press("space", "enter")
-            await wait_for(lambda: screen_name(app) == "ResultsScreen")
-            await pilot.press("escape")
+            async with ready_at_every_phase(pilot):
+                await wait_for(lambda: screen_name(app) == "ResumeScreen")
+                await pilot.pause()
+                await pilot.press("r")
+                await wait_for(lambda: screen_name(app) == "ConfirmScreen")
+                await wait_for(lambda: app.screen.score is not None)
+                await pilot.press("space", "enter")
+                await wait_for(lambda: screen_name(app) == "ResultsScreen")
+                await pilot.press("escape")
 
     asyncio.run(run())
     summary = store.round_detail("at-ticks").phases["summary"]
@@ -358,14 +366,15 @@ def test_a_failing_scorer_is_a_sentence_and_the_app_goes_on(transcriber, tmp_pat
 
     async def run():
         async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.press("p")
-            await pilot.press(*"Sam", "enter", *"Alex")
-            app.screen.query_one("#mode").value = "two"
-            await pilot.press("ctrl+s")
-            await wait_for(lambda: screen_name(app) == "HomeScreen" and any(
-                "Scoring the round failed: RuntimeError" in n.message
-                for n in app._notifications))
-            assert app.is_running
+            async with ready_at_every_phase(pilot):
+                await pilot.press("p")
+                await pilot.press(*"Sam", "enter", *"Alex")
+                app.screen.query_one("#mode").value = "two"
+                await pilot.press("ctrl+s")
+                await wait_for(lambda: screen_name(app) == "HomeScreen" and any(
+                    "Scoring the round failed: RuntimeError" in n.message
+                    for n in app._notifications))
+                assert app.is_running
 
     asyncio.run(run())
     [left] = store.unfinished()
@@ -392,22 +401,57 @@ def test_leaving_mid_phase_keeps_what_was_recorded_and_goes_home(tmp_path):
 
     async def run():
         async with app.run_test(size=(100, 30)) as pilot:
-            app.start_pair(("Sam", "Alex"), "customer-complaint", Timing(120, 45))
-            await wait_for(lambda: screen_name(app) == "PhaseScreen")
-            await asyncio.sleep(1.0)
-            await pilot.press("escape")
-            await wait_for(lambda: screen_name(app) == "LeaveScreen")
-            await pilot.press("y")
-            await wait_for(lambda: screen_name(app) == "HomeScreen")
-            await asyncio.sleep(1.0)  # the capture worker ends after the screen goes
-            assert screen_name(app) == "HomeScreen" and app.is_running
-            assert not [n for n in app._notifications if "failed" in n.message]
+            async with ready_at_every_phase(pilot):
+                app.start_pair(("Sam", "Alex"), "customer-complaint", Timing(120, 45))
+                await wait_for(lambda: screen_name(app) == "PhaseScreen")
+                await asyncio.sleep(1.0)
+                await pilot.press("escape")
+                await wait_for(lambda: screen_name(app) == "LeaveScreen")
+                await pilot.press("y")
+                await wait_for(lambda: screen_name(app) == "HomeScreen")
+                await asyncio.sleep(1.0)  # the capture worker ends after the screen goes
+                assert screen_name(app) == "HomeScreen" and app.is_running
+                assert not [n for n in app._notifications if "failed" in n.message]
 
     asyncio.run(run())
     [row] = store.rounds(status=None)
     assert row.status == "discarded"
     speak = store.round_detail(row.uid).phases["speak"]  # what was recorded stays
     assert speak.seconds > 0.5 and speak.recording.exists()
+
+
+def test_nothing_is_recorded_until_the_partner_is_ready(tmp_path):
+    """Each recording phase waits for Enter: no source is opened, no round is written
+    and Space ends nothing until then; Enter starts the recording."""
+    from listen_coach.drill.machine import Timing
+
+    store = open_store(tmp_path / "d", database="")
+    opened: list[str] = []
+
+    def factory(phase, channels, recorder):
+        opened.append(phase)
+        return FileSource(DEMO_DIR / "speak.ogg", realtime=True, recorder=recorder)
+
+    app = make_app(load_settings(), None, factory, store_factory=lambda: store,
+                   microphone_status=lambda: NO_MIC)
+
+    async def run():
+        async with app.run_test(size=(100, 30)) as pilot:
+            app.start_pair(("Sam", "Alex"), "customer-complaint", Timing(120, 45))
+            await wait_for(lambda: screen_name(app) == "PhaseScreen"
+                           and app.screen.query("#cue"))
+            assert "Press Enter when Sam is ready" in str(app.screen.query_one("#cue").render())
+            await pilot.press("space")
+            await asyncio.sleep(1.0)
+            assert opened == [] and store.rounds(status=None) == []
+            assert screen_name(app) == "PhaseScreen" and not app.screen.started
+            await pilot.press("enter")
+            await wait_for(lambda: opened == ["speak"])
+            await wait_for(lambda: len(store.rounds(status=None)) == 1)
+            await pilot.press("escape", "y")
+            await wait_for(lambda: screen_name(app) == "HomeScreen")
+
+    asyncio.run(run())
 
 
 def test_a_phase_with_no_sound_is_never_scored_or_saved_as_a_round(tmp_path):
@@ -422,12 +466,13 @@ def test_a_phase_with_no_sound_is_never_scored_or_saved_as_a_round(tmp_path):
 
     async def run():
         async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.press("p")
-            await pilot.press(*"Bo", "enter", *"Ann")
-            await pilot.press("ctrl+s")
-            await wait_for(lambda: any("No sound came from the microphone" in n.message
-                                       for n in app._notifications))
-            await wait_for(lambda: screen_name(app) == "HomeScreen")
+            async with ready_at_every_phase(pilot):
+                await pilot.press("p")
+                await pilot.press(*"Bo", "enter", *"Ann")
+                await pilot.press("ctrl+s")
+                await wait_for(lambda: any("No sound came from the microphone" in n.message
+                                           for n in app._notifications))
+                await wait_for(lambda: screen_name(app) == "HomeScreen")
 
     asyncio.run(run())
     assert store.rounds() == []  # nothing done: no round in exports or the report

@@ -31,7 +31,8 @@ def test_names_with_brackets_on_the_resume_offer_the_home_screen_and_a_drill(tra
 
     async def run():
         async with app.run_test(size=(100, 30)) as pilot:
-            await _until(lambda: type(app.screen).__name__ == "ResumeScreen")
+            await _until(lambda: type(app.screen).__name__ == "ResumeScreen"
+                         and bool(app.screen.query("Static")))  # composed, not just pushed
             shown = str(app.screen.query("Static").first().render())
             assert ODD in shown and ODDER in shown and "Cards [/i]" in shown
             await pilot.press("escape")

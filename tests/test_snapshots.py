@@ -112,11 +112,22 @@ def test_solo_setup(snap_compare, app):
     assert snap_compare(app, terminal_size=SIZE, run_before=before)
 
 
+def test_ready_to_speak(snap_compare, app):
+    async def before(pilot):
+        await _home_ready(pilot)
+        app.start_pair(("Sam", "Alex"), "customer-complaint", Timing(120, 45))
+        await _settle(pilot, lambda: type(app.screen).__name__ == "PhaseScreen")
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=before)
+
+
 def test_speak_phase(snap_compare, app):
     async def before(pilot):
         await _home_ready(pilot)
         app.start_pair(("Sam", "Alex"), "customer-complaint", Timing(120, 45))
         await _settle(pilot, lambda: type(app.screen).__name__ == "PhaseScreen")
+        await pilot.press("enter")
+        await _settle(pilot, lambda: app.screen.started)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=before)
 

@@ -120,13 +120,17 @@ def test_killed_mid_phase_then_offered_to_resume(virtual_mic, speech_dir, tmp_pa
         for keys in ("Sam", "Enter", "Alex", "C-s"):  # typed, not pasted in one burst
             subprocess.run(["tmux", "send-keys", "-t", session, keys], check=True)
             time.sleep(0.5)
-        _wait(session, "Sam speaks")
+        _wait(session, "Press Enter when Sam is ready")
+        subprocess.run(["tmux", "send-keys", "-t", session, "Enter"], check=True)
+        _wait(session, "Listening")
         time.sleep(2.0)  # PulseAudio delivers its first block after about 1.5 s
         virtual_mic.play(speech_dir / "mentor-lead.wav").wait(timeout=30)
         _wait(session, "mentor", timeout=60)
         time.sleep(1.0)
         subprocess.run(["tmux", "send-keys", "-t", session, "Space"], check=True)
         _wait(session, "Alex summarises", timeout=60)
+        subprocess.run(["tmux", "send-keys", "-t", session, "Enter"], check=True)
+        _wait(session, "Listening")
         os.kill(_app_pid(session), signal.SIGKILL)
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)

@@ -43,14 +43,21 @@ class LeaveScreen(ModalScreen[bool]):
 
 
 class PhaseScreen(Screen):
-    """Speak or summarise: the prompt, a large countdown, the live transcript."""
+    """Speak or summarise: the prompt, a large countdown, the live transcript.
 
-    BINDINGS = [Binding("space", "done", "Done"), Binding("escape", "leave", "Leave round")]
+    Recording starts only when the one about to talk presses Enter: a phase that
+    began the moment the screen appeared (after the setup, after Done, after a swap
+    or a resume) recorded the partners settling in, and its clock ran before anyone
+    spoke. The demo plays a recording, so it starts at once."""
+
+    BINDINGS = [Binding("enter", "ready", "Start"), Binding("space", "done", "Done"),
+                Binding("escape", "leave", "Leave round")]
 
     def __init__(self, runner: DrillRunner):
         super().__init__()
         self.runner = runner
         self.drill = runner.drill
+        self.started = self.drill.kind == "demo"  # recording (Enter pressed, or the demo)
         self._stop = False
         self._encouragers = 0
         self._interruptions = 0
@@ -74,14 +81,39 @@ class PhaseScreen(Screen):
                 yield Static(prompt, id="prompt")
             yield Digits(clock(self.drill.phase_seconds() or 0), id="countdown")
         yield Static(meter_bar(-100.0, 30), id="level")
-        yield Static("", id="cue")
+        talker = r.speaker if phase == Phase.SPEAK else r.listener
+        yield Static("" if self.started else
+                     f"[b]Press Enter when {escape(talker or 'you')} is ready to start.[/b]",
+                     id="cue")
         with VerticalScroll(id="transcript-box"):
-            yield Static("[dim]Listening…[/dim]", id="transcript")
+            yield Static("[dim]Listening…[/dim]" if self.started else
+                         "[dim]Nothing is recorded until then.[/dim]", id="transcript")
         yield Static("", id="counts")
         yield Footer()
 
     def on_mount(self) -> None:
         self._gone = False
+        if self.started:
+            self._begin()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The footer offers Start until recording, then Done."""
+        if action == "ready":
+            return not self.started
+        if action == "done":
+            return self.started
+        return True
+
+    def action_ready(self) -> None:
+        if self.started:
+            return
+        self.started = True
+        self.refresh_bindings()
+        self.query_one("#cue", Static).update("")
+        self.query_one("#transcript", Static).update("[dim]Listening…[/dim]")
+        self._begin()
+
+    def _begin(self) -> None:
         self.drill.start_phase(register=False)  # the worker writes it (capture)
         self.set_interval(0.25, self._tick)
         self.capture()
@@ -152,6 +184,8 @@ class PhaseScreen(Screen):
         cue.remove_class("flash")
 
     def action_done(self) -> None:
+        if not self.started:  # nothing recorded yet: Enter starts, Space has nothing to end
+            return
         self._stop = True
         self.query_one("#transcript-box").add_class("finishing")
 
