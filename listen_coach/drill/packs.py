@@ -35,8 +35,10 @@ __all__ = ["DIFFICULTIES", "MAX_POINTS", "MAX_WEIGHT", "MIN_PASSAGE_WORDS", "MIN
 
 
 def bundled_dir() -> Path:
-    """The packs that come with listen-coach (the repository's `exercises/`)."""
-    return Path(__file__).resolve().parents[2] / "exercises"
+    """The packs that come with listen-coach (resources.exercises_dir)."""
+    from listen_coach.resources import exercises_dir
+
+    return exercises_dir()
 
 
 def pack_files(directory: Path) -> list[Path]:

@@ -170,9 +170,9 @@ def prepare(point: str, passage: str) -> tuple[str, str]:
 
 
 def model_dir() -> Path:
-    from listen_coach.models import models_dir
+    from listen_coach.models import scorer_dir
 
-    return models_dir() / NAME
+    return scorer_dir()
 
 
 def load() -> PresenceModel:

@@ -26,6 +26,7 @@ from listen_coach.drill.machine import Drill, Phase, Timing
 from listen_coach.drill.packs import Library, load_library, settings_dirs
 from listen_coach.drill.runner import DrillRunner, SourceFactory
 from listen_coach.errors import UserError
+from listen_coach.resources import exercises_dir
 from listen_coach.tui import devices
 from listen_coach.tui.screens.home import HomeScreen, ResumeScreen
 from listen_coach.tui.screens.mic import MicCheckScreen  # noqa: F401 - re-exported for tests
@@ -35,7 +36,7 @@ from listen_coach.tui.workers import background
 if TYPE_CHECKING:
     from listen_coach.store.repo import Store
 
-DEMO_DIR = Path(__file__).resolve().parents[2] / "exercises" / "demo"
+DEMO_DIR = exercises_dir() / "demo"
 #: How often kept writes are retried while the app runs: soon enough that a server
 #: back after a blip has the rounds within a minute, rarely enough to cost nothing.
 FLUSH_EVERY_S = 20.0
