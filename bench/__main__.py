@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import app, asr, exercises, one_mic, scoring, strictness, turns
+from bench import app, asr, exercises, keys_db, one_mic, scoring, strictness, turns
 
 BENCHES = [asr.bench_final_pass, asr.bench_summary_final, asr.bench_live_lag, asr.bench_process,
            asr.bench_speech_rate,
@@ -23,7 +23,8 @@ BENCHES = [asr.bench_final_pass, asr.bench_summary_final, asr.bench_live_lag, as
            strictness.bench_strictness, scoring.bench_round, turns.bench_two_channel,
            one_mic.bench_one_mic,
            exercises.bench_self_consistency, exercises.bench_hand_summaries, app.bench_launch,
-           app.bench_results_latency, app.bench_keys, app.bench_memory, app.bench_review]
+           app.bench_results_latency, app.bench_keys, keys_db.bench_keys_db_unreachable,
+           app.bench_memory, app.bench_review]
 
 
 def main() -> int:
