@@ -25,19 +25,24 @@ def bench_strictness(rows: list[dict]) -> None:
     for i, (_, summary) in enumerate(read):
         by_summary[(pairs[i].talk_id, summary)].append(i)
     looks = np.zeros(len(pairs), bool)  # credited, or refused by a strict check
-    flagged = np.zeros(len(pairs), bool)
+    amount = np.zeros(len(pairs), bool)
+    person = np.zeros(len(pairs), bool)
     for (_, summary), idx in by_summary.items():
         for i, m in zip(idx, match_points([read[i][0] for i in idx], summary), strict=True):
             point = read[i][0]
-            flagged[i] = bool(changed_number(point, summary) or other_person(point, summary))
+            amount[i] = changed_number(point, summary) is not None
+            person[i] = other_person(point, summary) is not None
             looks[i] = m.covered or m.conflict is not None
     y = np.array([p.label for p in pairs])
     distorted = np.array([p.distorted for p in pairs])
     good = looks & (y == 1)
     bad = looks & distorted
+    flagged = amount | person
+    each = (f"amount check {(amount & good).sum()} / {(amount & bad).sum()}, "
+            f"person check {(person & good).sum()} / {(person & bad).sum()}")
     rows.append({"name": "scoring.strictness.false_flags", "value": int((flagged & good).sum()),
                  "detail": f"correct pairs the person and amount checks refuse, of {good.sum()}"
-                 f" the scorer credits (train and dev splits)"})
+                 f" the scorer credits (train and dev splits); refused / caught: {each}"})
     rows.append({"name": "scoring.strictness.caught", "value": int((flagged & bad).sum()),
                  "detail": f"distorted points they refuse, of {bad.sum()} the scorer would "
                  "otherwise credit"})

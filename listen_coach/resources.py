@@ -38,4 +38,6 @@ def assembled_models_dir() -> Path:
         return CHECKOUT / "models"
     from platformdirs import user_data_path
 
-    return user_data_path("listen-coach") / "models"
+    from listen_coach.config import APP_NAME
+
+    return user_data_path(APP_NAME) / "models"

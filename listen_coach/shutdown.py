@@ -48,6 +48,5 @@ def settle(code: int, wait_s: float = WAIT_S) -> int:
 
 def _scoring_in_flight() -> bool:
     """A scoring job still running in the point scorer's pool."""
-    presence = sys.modules.get("listen_coach.scoring.presence")
-    model = getattr(presence, "_model", None)
-    return model is not None and model.busy()
+    presence = sys.modules.get("listen_coach.scoring.presence")  # never loaded: not busy
+    return presence is not None and presence.in_use()

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(
+    shutil.which("tmux") is None,
+    reason="tmux is not installed (scripts/setup-system.sh --test installs it)")]
 
 
 def _pane(session: str) -> str:
@@ -31,8 +33,6 @@ def _wait(session: str, text: str, timeout: float = 180.0) -> str:
 
 
 def test_demo_in_a_real_terminal(tmp_path, hermetic_settings):
-    if shutil.which("tmux") is None:
-        pytest.skip("tmux is not installed (scripts/setup-system.sh --test installs it)")
     session = f"lc-{os.getpid()}"
     done = tmp_path / "exit-code"
     _start(session, _settings_env(), done, "demo", "--speed", "3")
@@ -67,8 +67,6 @@ def _exit_code(done: Path, timeout: float = 30.0) -> str:
 def test_quitting_mid_demo_exits_cleanly(tmp_path, hermetic_settings, into_phase_s):
     """ctrl+q while the demo's models are decoding: exit 0, not the native runtime's
     abort (listen_coach/shutdown.py; before it, 4 of 6 such quits ended with 134)."""
-    if shutil.which("tmux") is None:
-        pytest.skip("tmux is not installed (scripts/setup-system.sh --test installs it)")
     session = f"lc-quit-{os.getpid()}"
     done = tmp_path / "exit-code"
     _start(session, _settings_env(), done, "demo", "--speed", "4")
@@ -107,8 +105,6 @@ def test_killed_mid_phase_then_offered_to_resume(virtual_mic, speech_dir, tmp_pa
                                                  hermetic_settings):
     """Record a speak phase from the (virtual) microphone, SIGKILL the app during the
     summary, start it again: the speak phase is kept and the round is offered."""
-    if shutil.which("tmux") is None:
-        pytest.skip("tmux is not installed (scripts/setup-system.sh --test installs it)")
     env = {k: os.environ[k] for k in ("LISTEN_COACH_CONFIG", "LISTEN_COACH_DATA_DIR")}
     env["XDG_RUNTIME_DIR"] = str(virtual_mic.runtime_dir)
     session = f"lc-kill-{os.getpid()}"

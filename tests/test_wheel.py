@@ -30,22 +30,21 @@ def installed(tmp_path_factory) -> dict[str, str]:
     site = out / "site"
     zipfile.ZipFile(wheel).extractall(site)
     home = out / "home"
-    return {**os.environ, "PYTHONPATH": str(site), "XDG_DATA_HOME": str(home / "share"),
+    env = {k: v for k, v in os.environ.items() if k != "LISTEN_COACH_MODELS"}  # as shipped
+    return {**env, "PYTHONPATH": str(site), "XDG_DATA_HOME": str(home / "share"),
             "LISTEN_COACH_CONFIG": str(home / "config.toml"),
-            "LISTEN_COACH_DATA_DIR": str(home / "data"), "LISTEN_COACH_MODELS": ""}
+            "LISTEN_COACH_DATA_DIR": str(home / "data")}
 
 
 def _run(env, *args, cwd: Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in env.items() if v != ""}
     return subprocess.run([sys.executable, "-m", "listen_coach", *args], env=env, cwd=cwd,
                           capture_output=True, text=True, timeout=300)
 
 
 def test_the_wheel_runs_away_from_the_checkout(installed, tmp_path):
-    env = {k: v for k, v in installed.items() if v != ""}
     where = subprocess.run([sys.executable, "-c", "import listen_coach.resources as r; "
                             "print(r.in_checkout(), r.exercises_dir())"],
-                           env=env, cwd=tmp_path, capture_output=True, text=True, check=True)
+                           env=installed, cwd=tmp_path, capture_output=True, text=True, check=True)
     in_checkout, exercises = where.stdout.split()
     assert in_checkout == "False" and str(ROOT) not in exercises
     assert (Path(exercises) / "demo" / "speak.ogg").is_file()
@@ -70,7 +69,7 @@ def test_the_wheel_runs_away_from_the_checkout(installed, tmp_path):
 def test_the_demo_starts_from_the_wheel(installed, tmp_path):
     if shutil.which("tmux") is None:
         pytest.skip("tmux is not installed (scripts/setup-system.sh --test installs it)")
-    env = {k: v for k, v in installed.items() if v != ""}
+    env = installed
     assert _run(installed, "models", "install", "--quiet", cwd=tmp_path).returncode == 0
     done = tmp_path / "exit-code"
     pairs = " ".join(f"{k}={env[k]}" for k in ("PYTHONPATH", "XDG_DATA_HOME",

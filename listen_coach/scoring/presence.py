@@ -169,6 +169,11 @@ def prepare(point: str, passage: str) -> tuple[str, str]:
     return digits(point, joined=False), digits(passage, joined=False)
 
 
+def in_use() -> bool:
+    """Whether the shared model, if loaded, is running a call now (shutdown.py)."""
+    return _model is not None and _model.busy()
+
+
 def model_dir() -> Path:
     from listen_coach.models import scorer_dir
 
