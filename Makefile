@@ -5,6 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+#: Every install takes its versions, and the build backend's, from the lockfile.
+LOCK := -c requirements.lock --build-constraint requirements.lock
 
 .DEFAULT_GOAL := help
 .PHONY: help setup setup-test system system-test models run demo test bench train-scorer exercises-audio lint check clean
@@ -21,8 +23,9 @@ system-test:
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@echo "setup: installing Python packages into $(VENV) (first time takes a few minutes)"
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
+	@# pip itself is pinned too: --build-constraint (the build backend's versions) needs 25.3+.
+	$(PY) -m pip install --quiet pip==26.3
+	$(PY) -m pip install --quiet $(LOCK) -e '.[dev]'
 	@# The voice encoder's weights, without its torch/librosa dependencies (run in numpy).
 	$(PY) -m pip install --quiet --no-deps resemblyzer==0.1.4
 	@touch $@
@@ -44,12 +47,12 @@ bench: setup-test  ## Measure speed and accuracy; writes bench/results.json
 	$(PY) -m bench
 
 train-scorer: setup  ## Retrain the point-presence model (needs ../shared; about 30 min on 2 cores)
-	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev,train]'
+	$(PY) -m pip install --quiet $(LOCK) -e '.[dev,train]'
 	$(PY) -m training.train_scorer
 	$(PY) -m training.fit_combiner
 
 exercises-audio: $(STAMP)  ## Render missing solo-passage audio (FORCE=1: all) with Piper TTS
-	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev,tts]'
+	$(PY) -m pip install --quiet $(LOCK) -e '.[dev,tts]'
 	$(PY) scripts/exercise_audio.py $(if $(FORCE),--force,)
 
 lint: $(STAMP)  ## Ruff and mypy
