@@ -21,7 +21,7 @@ BENCHES = [asr.bench_final_pass, asr.bench_summary_final, asr.bench_live_lag, as
            scoring.bench_parse_cost, scoring.bench_spoken, scoring.bench_spoken_corpus,
            scoring.bench_points_vs_reference, scoring.bench_counselling_questions,
            strictness.bench_strictness, scoring.bench_round, turns.bench_two_channel,
-           one_mic.bench_one_mic,
+           one_mic.bench_one_mic, one_mic.bench_one_mic_realistic, one_mic.bench_voice_pairs,
            exercises.bench_self_consistency, exercises.bench_hand_summaries, app.bench_launch,
            app.bench_results_latency, app.bench_keys, keys_db.bench_keys_db_unreachable,
            app.bench_memory, app.bench_review]

@@ -104,6 +104,8 @@ def cmd_turns(args: argparse.Namespace) -> int:
 
     transcriber = None if args.no_text else Transcriber(_settings().asr)
     if args.stereo:
+        if args.floor:
+            raise UserError("--floor is for one-microphone recordings (with --enroll).")
         if args.enroll:
             raise UserError("--enroll is for one-microphone recordings; with --stereo each "
                             "partner is known by their channel.")
@@ -127,8 +129,11 @@ def cmd_turns(args: argparse.Namespace) -> int:
         voices = [enroll(name, load_audio(path).samples) for name, path in pairs]
         check_pair(*voices)
         names = (voices[0].name, voices[1].name)
+        if args.floor is not None and args.floor not in names:
+            raise UserError(f"--floor names a partner: {names[0]} or {names[1]}.")
         clip = load_audio(args.file)
-        result = analyse_one_mic(clip.samples, voices[0], voices[1], transcriber)
+        result = analyse_one_mic(clip.samples, voices[0], voices[1], transcriber,
+                                 floor=args.floor)
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         return 0
@@ -164,6 +169,9 @@ def register(sub) -> None:
     p.add_argument("--enroll", action="append", metavar="NAME=FILE",
                    help="one microphone: a partner's voice (about 5 s of them talking); "
                         "give it twice, once per partner")
+    p.add_argument("--floor", metavar="NAME",
+                   help="one microphone: the partner who holds the floor (the speaker); "
+                        "only the other's encouragers and cut-ins are counted")
     p.add_argument("--no-text", action="store_true", help="skip transcription (faster)")
     p.add_argument("--json", action="store_true", help="segments and events, machine-readable")
     p.set_defaults(func=cmd_turns)

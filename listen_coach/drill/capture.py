@@ -72,7 +72,7 @@ class PhaseCapture:
                  on_event: Callable[[dict], None] | None = None,
                  recording: Path | None = None,
                  on_block: Callable[[np.ndarray], None] | None = None,
-                 flush_caption: bool = True):
+                 flush_caption: bool = True, floor: str | None = None):
         self.source = source
         self.transcriber = transcriber
         self.caption_channel = caption_channel
@@ -87,6 +87,9 @@ class PhaseCapture:
         #: False when a final pass of the take follows: the live caption then stops
         #: without its last decode, which would only compete with that pass.
         self.flush_caption = flush_caption
+        #: Who holds the floor (the speaker, in the speak phase): on one microphone
+        #: their own carrying on is never reported as an event.
+        self.floor = floor
         self.events: list[dict] = []
 
     def run(self, should_stop: Callable[[], bool], max_seconds: float | None = None) -> PhaseTake:
@@ -156,7 +159,7 @@ class PhaseCapture:
             from listen_coach.turns.one_mic import attribute, infer_events
 
             assert self.voices is not None
-            found = infer_events(attribute(window, *self.voices))
+            found = infer_events(attribute(window, *self.voices), self.floor)
         for ev in found:
             start = ev.start + offset
             if ev.end + offset > end - CUE_SETTLE_S:
@@ -179,10 +182,10 @@ def _quietly(callback: Callable, *args: object) -> None:
 
 
 def final_events(audio: np.ndarray, names: tuple[str, str],
-                 voices: tuple[Enrolment, Enrolment] | None = None
-                 ) -> tuple[list[dict], list[str]]:
+                 voices: tuple[Enrolment, Enrolment] | None = None,
+                 floor: str | None = None) -> tuple[list[dict], list[str]]:
     """The authoritative overlap events of a whole phase, and notes: from two
-    channels, or from one with both voices enrolled."""
+    channels, or from one with both voices enrolled (`floor`: who holds it)."""
     from listen_coach.turns.pipeline import analyse_one_mic, analyse_two_channel
 
     if len(audio) < SAMPLE_RATE or (audio.ndim != 2 and voices is None):
@@ -192,7 +195,7 @@ def final_events(audio: np.ndarray, names: tuple[str, str],
             result = analyse_two_channel(audio, names)
         else:
             assert voices is not None
-            result = analyse_one_mic(audio, *voices)
+            result = analyse_one_mic(audio, *voices, floor=floor)
     except UserError as exc:
         return [], [str(exc)]
     return [asdict(e) for e in result.events], list(result.notes)

@@ -104,7 +104,8 @@ class DrillRunner:
             names=self.names if counting else None, voices=self.voices,
             on_caption=cb.on_caption, on_level=cb.on_level, on_event=cb.on_event,
             recording=recorder.path if recorder else None,
-            on_block=final.feed if final is not None else None, flush_caption=final is None)
+            on_block=final.feed if final is not None else None, flush_caption=final is None,
+            floor=r.speaker)
         take = capture.run(should_stop, max_seconds)
         if take.error:
             self.notes.append(take.error)
@@ -130,7 +131,8 @@ class DrillRunner:
         if phase == Phase.SPEAK:
             events: list[dict] = []
             if self.counts_turns:
-                events, notes = final_events(take.audio, self.names, self.voices)
+                events, notes = final_events(take.audio, self.names, self.voices,
+                                             floor=r.speaker)
                 self.notes += notes
             drill.end_speak(take.text, events, recording=take.recording,
                             words=_words(take.caption))

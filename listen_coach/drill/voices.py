@@ -17,7 +17,7 @@ from listen_coach.audio.sources import AudioSource
 from listen_coach.errors import UserError
 from listen_coach.turns.one_mic import Enrolment, check_pair
 
-#: How long each partner talks. Enrolment needs 2 s of speech at the least
+#: How long each partner talks. Enrolment needs 1 s of speech at the least
 #: (one_mic.MIN_ENROL_SPEECH); six seconds of talking leaves room for pauses.
 ENROL_SECONDS = 6.0
 #: What each partner is asked to say: any natural sentence works; this one is long

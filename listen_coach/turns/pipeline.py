@@ -80,11 +80,19 @@ def analyse_two_channel(stereo: np.ndarray, names: tuple[str, str] = ("A", "B"),
     return TurnsResult(tuple(turns), tuple(classify_overlaps(turns)), tuple(notes))
 
 
-def analyse_one_mic(mono: np.ndarray, a, b, transcriber=None) -> TurnsResult:
+def analyse_one_mic(mono: np.ndarray, a, b, transcriber=None,
+                    floor: str | None = None) -> TurnsResult:
     """Segments and events for one microphone shared by two enrolled partners
-    (`one_mic.Enrolment`s). Stretches whose voice cannot be told are reported in the
-    notes as uncertain rather than given to either partner."""
-    from listen_coach.turns.one_mic import attribute, infer_events
+    (`one_mic.Enrolment`s); `floor` names the partner who holds it (the speaker, in
+    the speak phase), whose own events are then not reported. Stretches whose voice
+    cannot be told are reported in the notes as uncertain rather than given to either
+    partner; voices as close as real people's, and short enrolments, are said."""
+    from listen_coach.turns.one_mic import (
+        CLOSE_VOICES,
+        SHORT_ENROL_SPEECH,
+        attribute,
+        infer_events,
+    )
 
     mono = np.asarray(mono, np.float32)
     if mono.ndim == 2:
@@ -94,6 +102,15 @@ def analyse_one_mic(mono: np.ndarray, a, b, transcriber=None) -> TurnsResult:
     if transcriber is not None and turns:
         turns = _words_to_turns(turns, transcriber.transcribe(mono).words)
     notes = []
+    alike = float(a.embedding @ b.embedding)
+    if alike >= CLOSE_VOICES:
+        notes.append(f"{a.name}'s and {b.name}'s voices are close (similarity {alike:.2f}), "
+                     "so some of who spoke when may be wrong; with a microphone each, "
+                     "partners are told apart for certain.")
+    short = [v.name for v in (a, b) if v.speech_seconds < SHORT_ENROL_SPEECH]
+    if short:
+        notes.append(f"{' and '.join(short)} enrolled with under {SHORT_ENROL_SPEECH:g} s of "
+                     "speech; enrolling again with about six seconds makes the counts surer.")
     unsure = sum(e - s for s, e in att.uncertain)
     if unsure >= 0.5:
         notes.append(f"{unsure:.1f} s of speech could not be given to either partner (both "
@@ -103,4 +120,4 @@ def analyse_one_mic(mono: np.ndarray, a, b, transcriber=None) -> TurnsResult:
         notes.append(f"{other:.1f} s of speech sounds like neither enrolled partner: someone "
                      "else may be talking, or the enrolments were recorded elsewhere. That "
                      "speech is left out of the counts.")
-    return TurnsResult(tuple(turns), tuple(infer_events(att)), tuple(notes))
+    return TurnsResult(tuple(turns), tuple(infer_events(att, floor)), tuple(notes))
