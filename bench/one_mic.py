@@ -206,13 +206,9 @@ def realistic_scores(pairs, seeds) -> dict:
 def live_delays(conv, a, b) -> list[float | None]:
     """Seconds from each true interruption's start to its live cue, replaying the
     capture's cue (drill/capture.py: the last CUE_WINDOW_ONE_MIC_S every
-    CUE_EVERY_ONE_MIC_S of audio, an event reported CUE_SETTLE_S after it ends);
+    CUE_EVERY_ONE_MIC_S of audio, an event reported once `capture.settled`);
     None where the live cue never showed it."""
-    from listen_coach.drill.capture import (
-        CUE_EVERY_ONE_MIC_S,
-        CUE_SETTLE_S,
-        CUE_WINDOW_ONE_MIC_S,
-    )
+    from listen_coach.drill.capture import CUE_EVERY_ONE_MIC_S, CUE_WINDOW_ONE_MIC_S, settled
     from listen_coach.turns.one_mic import attribute, infer_events
 
     reported: list[tuple[float, float]] = []  # (event start, when shown)
@@ -224,7 +220,7 @@ def live_delays(conv, a, b) -> list[float | None]:
         window = conv.mono[int(offset * 16000):int(end * 16000)]
         for ev in infer_events(attribute(window, a, b), floor="A"):
             start = ev.start + offset
-            if ev.kind != "interruption" or ev.end + offset > end - CUE_SETTLE_S:
+            if ev.kind != "interruption" or not settled(ev, offset, end):
                 continue
             if not any(abs(start - s) < 0.5 for s, _ in reported):
                 reported.append((start, end))

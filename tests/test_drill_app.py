@@ -4,6 +4,7 @@ transcriber, turn-taking analysis, scorer and SQLite store."""
 from __future__ import annotations
 
 import asyncio
+import time
 import tomllib
 from pathlib import Path
 
@@ -395,16 +396,24 @@ def test_leaving_mid_phase_keeps_what_was_recorded_and_goes_home(tmp_path):
     from listen_coach.drill.machine import Timing
 
     store = open_store(tmp_path / "d", database="")
-    app = make_app(load_settings(), None, lambda phase, ch, rec: FileSource(
-        DEMO_DIR / "speak.ogg", realtime=True, recorder=rec),
-        store_factory=lambda: store, microphone_status=lambda: NO_MIC)
+    sources: list[FileSource] = []
+
+    def factory(phase, channels, recorder):
+        sources.append(FileSource(DEMO_DIR / "speak.ogg", realtime=True, recorder=recorder))
+        return sources[-1]
+
+    app = make_app(load_settings(), None, factory,
+                   store_factory=lambda: store, microphone_status=lambda: NO_MIC)
 
     async def run():
         async with app.run_test(size=(100, 30)) as pilot:
             async with ready_at_every_phase(pilot):
                 app.start_pair(("Sam", "Alex"), "customer-complaint", Timing(120, 45))
                 await wait_for(lambda: screen_name(app) == "PhaseScreen")
-                await asyncio.sleep(1.0)
+                # A second and a half of the talk has played into the recording (on a
+                # busy machine the capture can start well after the screen shows).
+                await wait_for(lambda: sources and sources[0].started_at
+                               and time.monotonic() - sources[0].started_at > 1.5)
                 await pilot.press("escape")
                 await wait_for(lambda: screen_name(app) == "LeaveScreen")
                 await pilot.press("y")

@@ -161,3 +161,18 @@ def test_real_people_enrolled_for_six_seconds_are_told_apart():
     error, parts = attribution_error(load_audio(folder / "sample.wav").samples,
                                      read_rttm(folder / "sample.rttm"), enrol_first=6.0)
     assert parts["similarity"] < 0.88 and error < 0.2
+
+
+def test_a_cut_in_is_cued_while_it_goes_on():
+    """The live cue shows an interruption once it is longer than any encourager,
+    not only after it ends; a short stretch waits, since it may still grow."""
+    from listen_coach.drill.capture import settled
+    from listen_coach.turns.overlaps import OverlapEvent
+
+    running = OverlapEvent("interruption", "B", 10.0, 11.3, "A")
+    assert settled(running, offset=0.0, now=11.3)
+    short = OverlapEvent("backchannel", "B", 10.0, 10.4, "A")
+    assert not settled(short, offset=0.0, now=10.5)
+    assert settled(short, offset=0.0, now=10.95)
+    young = OverlapEvent("interruption", "B", 10.0, 10.6, "A")
+    assert not settled(young, offset=0.0, now=10.6)

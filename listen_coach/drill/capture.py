@@ -20,6 +20,7 @@ from listen_coach.asr.engine import SAMPLE_RATE
 from listen_coach.asr.types import Caption
 from listen_coach.audio.sources import AudioSource
 from listen_coach.errors import UserError
+from listen_coach.turns.overlaps import BACKCHANNEL_MAX_SECONDS, OverlapEvent
 
 log = logging.getLogger(__name__)
 
@@ -162,8 +163,8 @@ class PhaseCapture:
             found = infer_events(attribute(window, *self.voices), self.floor)
         for ev in found:
             start = ev.start + offset
-            if ev.end + offset > end - CUE_SETTLE_S:
-                continue  # may still grow into an interruption
+            if not settled(ev, offset, end):
+                continue
             if any(abs(start - e["start"]) < 0.5 and e["speaker"] == ev.speaker
                    for e in self.events):
                 continue
@@ -171,6 +172,16 @@ class PhaseCapture:
             self.events.append(event)
             if self.on_event is not None:
                 _quietly(self.on_event, event)
+
+
+def settled(ev: OverlapEvent, offset: float, now: float) -> bool:
+    """Whether a live event's kind is final at `now` (seconds into the take; the
+    event's times are `offset` earlier): it ended `CUE_SETTLE_S` ago, or it is an
+    interruption already longer than any encourager, which more speech cannot
+    turn back into one. So a cut-in is cued while it is still going on."""
+    if ev.end + offset <= now - CUE_SETTLE_S:
+        return True
+    return ev.kind == "interruption" and ev.end - ev.start > BACKCHANNEL_MAX_SECONDS
 
 
 def _quietly(callback: Callable, *args: object) -> None:
