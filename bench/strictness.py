@@ -13,7 +13,7 @@ import numpy as np
 def bench_strictness(rows: list[dict]) -> None:
     from listen_coach.scoring import match_points
     from listen_coach.scoring.amounts import changed_number
-    from listen_coach.scoring.people import other_person
+    from listen_coach.scoring.people import other_person, stand_in
     from training import spoken_corpus
 
     if not spoken_corpus.available():
@@ -31,7 +31,7 @@ def bench_strictness(rows: list[dict]) -> None:
         for i, m in zip(idx, match_points([read[i][0] for i in idx], summary), strict=True):
             point = read[i][0]
             amount[i] = changed_number(point, summary) is not None
-            person[i] = other_person(point, summary) is not None
+            person[i] = (other_person(point, summary) or stand_in(point, summary)) is not None
             looks[i] = m.covered or m.conflict is not None
     y = np.array([p.label for p in pairs])
     distorted = np.array([p.distorted for p in pairs])

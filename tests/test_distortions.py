@@ -8,7 +8,7 @@ import pytest
 
 from listen_coach.scoring import match_points
 from listen_coach.scoring.amounts import changed_number
-from listen_coach.scoring.people import other_person
+from listen_coach.scoring.people import other_person, stand_in
 
 
 def test_someone_else_doing_it_is_not_covered():
@@ -79,3 +79,29 @@ def test_a_changed_amount_is_not_covered():
                        "So the food bank spent something like fourteen thousand of its "
                        "reserves.")
     assert not m.covered and m.conflict == "number", m
+
+
+POINT_FEE = "your coach, Mr Banks, paid the entry fee for the tournament"
+
+
+@pytest.mark.parametrize("summary, other", [
+    # Another verb, so `other_person` cannot see it: the clause that says the point
+    # has someone else as the one who did it.
+    ("it was a great weekend, and Sophie covered the entry fee for the whole tournament",
+     "Sophie"),
+    ("you nearly pulled out, and your dad sorted the entry fee for the tournament", "dad"),
+])
+def test_a_stand_in_in_the_clause_that_says_the_point(summary, other):
+    assert other_person(POINT_FEE, summary) is None
+    assert stand_in(POINT_FEE, summary) == other
+
+
+@pytest.mark.parametrize("summary", [
+    "and your coach covered the entry fee for the tournament",  # the same person
+    "and Mr Banks sorted out the entry fee for the tournament",
+    "and he covered the entry fee for the tournament",  # unnamed: not someone else
+    "and the entry fee for the tournament got paid, Sophie said",  # not the payer
+    "Sophie came to watch, and the fee got covered",  # too little of the point
+])
+def test_no_stand_in_when_the_person_could_be_theirs(summary):
+    assert stand_in(POINT_FEE, summary) is None

@@ -43,7 +43,7 @@ def _conflict(point: str, summary: str, ov: lexical.Overlap) -> str | None:
         return "negation"
     if ov.numbers_conflict or amounts.changed_number(point, summary):
         return "number"
-    if people.other_person(point, summary):
+    if people.other_person(point, summary) or people.stand_in(point, summary):
         return "person"
     return None
 
