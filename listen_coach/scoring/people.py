@@ -36,7 +36,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from listen_coach.scoring import lexical
+from listen_coach.scoring import clauses, lexical
 
 #: What a person is to someone, as a set of kinds: two references may be one person
 #: when their kinds meet ("partner" and "husband", "kids" and "daughter", "GP" and
@@ -206,27 +206,6 @@ def other_person(point: str, summary: str) -> str | None:
     return None
 
 
-#: The clause that says the point must share this many of the point's content words
-#: other than its people ...
-_CLAUSE_MIN_SHARED = 2
-#: ... and at least this share of them.
-_CLAUSE_MIN_SHARE = 0.5
-
-
-def _clauses(a: lexical.Analysed) -> list[tuple[lexical.Token, ...]]:
-    """The text's content tokens cut at sentence ends, commas and semicolons: how
-    run-on speech strings its clauses together."""
-    cuts = sorted({e for _, e in a.sentences} | {i for i, c in enumerate(a.text) if c in ",;"})
-    out: list[list[lexical.Token]] = [[]]
-    k = 0
-    for t in a.tokens:
-        while k < len(cuts) and cuts[k] <= t.start:
-            k += 1
-            out.append([])
-        out[-1].append(t)
-    return [tuple(c) for c in out if c]
-
-
 def _conflicts(g: tuple[lexical.Token, ...], h: tuple[lexical.Token, ...]) -> bool:
     """Two references that cannot be one person: two different names, or roles of
     no common kind. A bare name against a bare role
@@ -260,14 +239,8 @@ def stand_in(point: str, summary: str) -> str | None:
     words = {t.key for t in p.tokens if t.key not in people and t.key != "SPEAKER"}
     if not words:
         return None
-    best, shared = None, 0
-    for clause in _clauses(s):
-        n = len(words & {t.key for t in clause})
-        if n > shared:
-            best, shared = clause, n
-        elif n == shared:
-            best = None  # two clauses say it equally: no one clause to read
-    if best is None or shared < max(_CLAUSE_MIN_SHARED, _CLAUSE_MIN_SHARE * len(words)):
+    best = clauses.saying(words, s)
+    if best is None:
         return None
     s_groups = _groups(s)
     refs = [s_groups.get(t.start, (t,)) for t in best if t.key == "SPEAKER" or _refers(t)]
