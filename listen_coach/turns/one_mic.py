@@ -163,7 +163,7 @@ def _adapted(emb: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray,
     conversation that follows is the same people further from it, louder, tired,
     laughing. Their windows sit off the enrolments in the same direction, and a
     global rule breaks first on the pairs whose voices are closest (real people in
-    one room score 0.79-0.85 alike, DESIGN.md §3). So each enrolment counts as
+    one room score 0.78-0.85 alike, bench_voice_pairs). So each enrolment counts as
     `ADAPT_PRIOR` windows and is averaged with its confident windows (a MAP update,
     as speaker-adaptation does), twice. A partner who hardly speaks keeps their
     enrolment nearly as it was."""
