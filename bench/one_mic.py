@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import random
 import shutil
 import time
 from pathlib import Path
@@ -70,6 +71,16 @@ def read_rttm(path: Path) -> list[tuple[str, float, float]]:
     return turns
 
 
+def speaker_frames(truth: list[tuple[str, float, float]], n: int, step: float
+                   ) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Per speaker, which of `n` frames of `step` seconds they speak in; and which
+    frames hold exactly one speaker."""
+    active = {s: np.zeros(n, bool) for s, _, _ in truth}
+    for s, start, end in truth:
+        active[s][int(start / step):int(end / step)] = True
+    return active, sum(m.astype(int) for m in active.values()) == 1
+
+
 def attribution_error(audio: np.ndarray, truth: list[tuple[str, float, float]],
                       step: float = 0.01, voices: dict | None = None,
                       enrol_first: float | None = None) -> tuple[float, dict]:
@@ -82,10 +93,7 @@ def attribution_error(audio: np.ndarray, truth: list[tuple[str, float, float]],
 
     speakers = sorted({s for s, _, _ in truth})
     n = int(len(audio) / 16000 / step)
-    active = {s: np.zeros(n, bool) for s in speakers}
-    for s, start, end in truth:
-        active[s][int(start / step):int(end / step)] = True
-    single = sum(active[s].astype(int) for s in speakers) == 1
+    active, single = speaker_frames(truth, n, step)
     enrolled, excluded = dict(voices or {}), np.zeros(n, bool)
     for s in speakers:
         if s in enrolled:
@@ -282,11 +290,7 @@ def bench_voice_pairs(rows: list[dict]) -> None:
     audio = load_audio(folder / "sample.wav").samples
     truth = read_rttm(folder / "sample.rttm")
     step = 0.01
-    n = int(len(audio) / 16000 / step)
-    active = {s: np.zeros(n, bool) for s, _, _ in truth}
-    for s, start, end in truth:
-        active[s][int(start / step):int(end / step)] = True
-    single = sum(m.astype(int) for m in active.values()) == 1
+    active, single = speaker_frames(truth, int(len(audio) / 16000 / step), step)
 
     def clip(speaker: str, lo: float, hi: float) -> np.ndarray:
         idx = np.nonzero(active[speaker] & single)[0]
@@ -317,7 +321,7 @@ def bench_voice_pairs(rows: list[dict]) -> None:
     from bench.realistic import HELD_OUT_PAIRS, TUNING_PAIRS, Room, enrolment
 
     for k, (x, y) in enumerate(TUNING_PAIRS + HELD_OUT_PAIRS):
-        room = Room.draw(__import__("random").Random(k))
+        room = Room.draw(random.Random(k))
         ex, ey = enroll("x", enrolment(x, "A", room, 0, 1)), enroll("y", enrolment(y, "B", room,
                                                                                    1, 2))
         generated.append(float(ex.embedding @ ey.embedding))

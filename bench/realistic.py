@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.conversations import Conversation, Utterance
+from bench.conversations import Conversation, Utterance, _piper
 
 SR = 16_000
 
@@ -128,13 +128,6 @@ ENROL_LINES = {
     "B": "hi there I'm the listener, and this is how I sound when I'm talking normally "
          "to somebody across the table",
 }
-
-
-@lru_cache(maxsize=1)
-def _piper():
-    from bench.conversations import _piper as piper
-
-    return piper()
 
 
 @lru_cache(maxsize=512)
