@@ -18,8 +18,10 @@ import threading
 import time
 
 #: Threads that run the speech model (asr/live.py, asr/incremental.py,
-#: drill/runner.py), by name.
-MODEL_THREADS = ("live-captions", "summary-final-pass", "final-transcript")
+#: drill/runner.py) or load and score (the drill session's `models` and `score`
+#: lanes, drill/lanes.py; a lane's thread ends when it is idle), by name.
+MODEL_THREADS = ("live-captions", "summary-final-pass", "final-transcript",
+                 "session-models", "session-score")
 #: How long quitting waits for them: a live-caption decode takes under a second on
 #: 2 cores, a final pass window about as long.
 WAIT_S = 3.0

@@ -307,8 +307,8 @@ def test_one_microphone_drill_with_voice_enrolment(transcriber, one_mic_files, t
     row = store.rounds(status=None)[0]  # the app stopped at round 1's results
     assert row.interruptions == 1
     cut_in = [e for e in store.round_detail(row.uid).phases["speak"].turns
-              if e["kind"] == "interruption"]
-    assert cut_in[0]["speaker"] == "Alex" and abs(cut_in[0]["start"] - 27.0) < 1.0
+              if e.kind == "interruption"]
+    assert cut_in[0].speaker == "Alex" and abs(cut_in[0].start - 27.0) < 1.0
 
 
 def test_resuming_at_the_tick_screen_keeps_the_summary_s_recording(transcriber, tmp_path):

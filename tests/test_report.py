@@ -12,6 +12,7 @@ import pytest
 from listen_coach.store import open_store
 from listen_coach.store.repo import RoundStart
 from listen_coach.store.report import render
+from listen_coach.turns.overlaps import OverlapEvent
 
 CHART_BLUE = (0x2F, 0x6D, 0xB5)  # progress lines and the coverage bars
 INTERRUPTION_RED = (0xC0, 0x39, 0x2B)
@@ -24,8 +25,9 @@ def _workshop(tmp_path):
         start = RoundStart(listener=listener, speaker=speaker, workshop="Spring", number=i,
                            started_at=f"2026-03-0{i + 1}T10:00:00+00:00")
         store.begin_round(start)
-        store.save_phase(start.uid, "speak", turns=[{"kind": "interruption"}] * (3 - i // 2) +
-                         [{"kind": "backchannel"}] * 2)
+        store.save_phase(start.uid, "speak",
+                         turns=[OverlapEvent("interruption", listener, 1.0, 2.0)] * (3 - i // 2)
+                         + [OverlapEvent("backchannel", listener, 3.0, 3.2)] * 2)
         store.save_score(start.uid, {"overall": 50 + 8 * i, "components": {
             "coverage": 0.4 + 0.1 * i, "faithfulness": 1.0, "question": 0.6, "paraphrase": 0.9},
             "points": [{"match": {"point": f"point {k}", "score": 0.5, "covered": k < 2,

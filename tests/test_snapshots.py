@@ -14,6 +14,7 @@ from listen_coach.drill.runner import DrillRunner
 from listen_coach.store import open_store
 from listen_coach.store.repo import RoundStart
 from listen_coach.tui.app import make_app
+from listen_coach.turns.overlaps import OverlapEvent
 from support.rounds import seed as _seed
 from support.sources import IdleSource
 
@@ -62,12 +63,11 @@ async def _home_ready(pilot):
 def _scored_runner(app) -> DrillRunner:
     drill = Drill("pair", ("Sam", "Alex"), "customer-complaint", "An unhappy customer",
                   Timing(), clock=lambda: 0.0)
-    runner = DrillRunner(drill, app.transcriber, app.source_factory, two_channel=True,
+    runner = DrillRunner(drill, app.transcriber, app.session.source_factory, two_channel=True,
                          card=app.library.card("customer-complaint"))
-    drill.end_speak(SPEAKER, [{"kind": "backchannel", "speaker": "Alex", "start": 9.0,
-                               "end": 9.3, "over": "Sam", "text": "mm"},
-                              {"kind": "interruption", "speaker": "Alex", "start": 41.0,
-                               "end": 43.5, "over": "Sam", "text": "wait which client"}])
+    drill.end_speak(SPEAKER, [OverlapEvent("backchannel", "Alex", 9.0, 9.3, "Sam", "mm"),
+                              OverlapEvent("interruption", "Alex", 41.0, 43.5, "Sam",
+                                           "wait which client")])
     drill.end_summary(SUMMARY)
     return runner
 
@@ -135,9 +135,7 @@ def test_speak_phase(snap_compare, app):
 def test_confirm(snap_compare, app):
     async def before(pilot):
         await _home_ready(pilot)
-        from listen_coach.tui.screens.drill import ConfirmScreen
-
-        app.push_screen(ConfirmScreen(_scored_runner(app)))
+        app.session.after_phase(_scored_runner(app))  # the tick screen; scored on a lane
         await _settle(pilot, lambda: getattr(app.screen, "score", None) is not None)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=before)

@@ -18,6 +18,7 @@ import pytest
 from listen_coach.store import open_store
 from listen_coach.store.db import StoreError
 from listen_coach.store.repo import RoundStart, Store
+from listen_coach.turns.overlaps import OverlapEvent
 
 ROOT = Path(__file__).resolve().parents[1]
 SCORE = {"overall": 72, "components": {"coverage": 0.6, "question": 1.0},
@@ -36,8 +37,8 @@ def test_a_whole_round_round_trips(store):
     uid = _round(store)
     rec = store.recording_path(uid, "speak")
     rec.write_bytes(b"fLaC")
-    turns = [{"kind": "interruption", "speaker": "Alex", "start": 3.0, "end": 4.2},
-             {"kind": "backchannel", "speaker": "Alex", "start": 9.0, "end": 9.3}]
+    turns = [OverlapEvent("interruption", "Alex", 3.0, 4.2, over="Sam"),
+             OverlapEvent("backchannel", "Alex", 9.0, 9.3)]
     store.save_phase(uid, "speak", text="I had a mentor.", words=[["I", 0.0, 0.2]],
                      turns=turns, seconds=62.5, recording=rec)
     store.save_phase(uid, "summary", text="You had a mentor. What did she say?", seconds=31)

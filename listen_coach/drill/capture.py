@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -70,7 +70,7 @@ class PhaseCapture:
                  voices: tuple[Enrolment, Enrolment] | None = None,
                  on_caption: Callable[[Caption], None] | None = None,
                  on_level: Callable[[list[float]], None] | None = None,
-                 on_event: Callable[[dict], None] | None = None,
+                 on_event: Callable[[OverlapEvent], None] | None = None,
                  recording: Path | None = None,
                  on_block: Callable[[np.ndarray], None] | None = None,
                  flush_caption: bool = True, floor: str | None = None):
@@ -91,7 +91,7 @@ class PhaseCapture:
         #: Who holds the floor (the speaker, in the speak phase): on one microphone
         #: their own carrying on is never reported as an event.
         self.floor = floor
-        self.events: list[dict] = []
+        self.events: list[OverlapEvent] = []
 
     def run(self, should_stop: Callable[[], bool], max_seconds: float | None = None) -> PhaseTake:
         from listen_coach.asr.live import LiveCaptioner
@@ -165,10 +165,10 @@ class PhaseCapture:
             start = ev.start + offset
             if not settled(ev, offset, end):
                 continue
-            if any(abs(start - e["start"]) < 0.5 and e["speaker"] == ev.speaker
+            if any(abs(start - e.start) < 0.5 and e.speaker == ev.speaker
                    for e in self.events):
                 continue
-            event = {**asdict(ev), "start": round(start, 2), "end": round(ev.end + offset, 2)}
+            event = replace(ev, start=round(start, 2), end=round(ev.end + offset, 2))
             self.events.append(event)
             if self.on_event is not None:
                 _quietly(self.on_event, event)
@@ -194,7 +194,7 @@ def _quietly(callback: Callable, *args: object) -> None:
 
 def final_events(audio: np.ndarray, names: tuple[str, str],
                  voices: tuple[Enrolment, Enrolment] | None = None,
-                 floor: str | None = None) -> tuple[list[dict], list[str]]:
+                 floor: str | None = None) -> tuple[list[OverlapEvent], list[str]]:
     """The authoritative overlap events of a whole phase, and notes: from two
     channels, or from one with both voices enrolled (`floor`: who holds it)."""
     from listen_coach.turns.pipeline import analyse_one_mic, analyse_two_channel
@@ -209,4 +209,4 @@ def final_events(audio: np.ndarray, names: tuple[str, str],
             result = analyse_one_mic(audio, *voices, floor=floor)
     except UserError as exc:
         return [], [str(exc)]
-    return [asdict(e) for e in result.events], list(result.notes)
+    return list(result.events), list(result.notes)

@@ -14,6 +14,7 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 from listen_coach.store.records import RoundStart, new_uid
+from listen_coach.turns.overlaps import OverlapEvent
 
 if TYPE_CHECKING:
     from listen_coach.scoring.report import DrillScore
@@ -56,7 +57,7 @@ class RoundState:
     uid: str = field(default_factory=new_uid)
     speak_text: str = ""
     summary_text: str = ""
-    turns: list[dict] = field(default_factory=list)  # overlap events during the speak phase
+    turns: list[OverlapEvent] = field(default_factory=list)  # overlaps while speaking
     score: DrillScore | None = None
     confirmed: list[bool] | None = None
     saved: bool = True  # False when the last write went to the store's outbox
@@ -149,7 +150,7 @@ class Drill:
 
     # ----- transitions ----------------------------------------------------------------
 
-    def end_speak(self, text: str, turns: list[dict] | None = None, recording=None,
+    def end_speak(self, text: str, turns: list[OverlapEvent] | None = None, recording=None,
                   words: list | None = None) -> None:
         """The speaker (or the passage) has finished: save it, the summary starts."""
         assert self.phase in (Phase.SPEAK, Phase.LISTEN), self.phase

@@ -19,6 +19,7 @@ from listen_coach.drill.capture import PhaseCapture, PhaseTake, final_events
 from listen_coach.drill.machine import Drill, Phase
 from listen_coach.drill.packs import Card, Passage
 from listen_coach.errors import UserError
+from listen_coach.turns.overlaps import OverlapEvent
 
 if TYPE_CHECKING:
     from listen_coach.turns.one_mic import Enrolment
@@ -33,7 +34,7 @@ class SourceFactory(Protocol):
 class Callbacks:
     on_caption: Callable[[Caption], None] | None = None
     on_level: Callable[[list[float]], None] | None = None
-    on_event: Callable[[dict], None] | None = None
+    on_event: Callable[[OverlapEvent], None] | None = None
 
 
 class DrillRunner:
@@ -129,7 +130,7 @@ class DrillRunner:
                             "was scored or saved as a round. Check it with m on the home "
                             "screen, or press d for the demo.")
         if phase == Phase.SPEAK:
-            events: list[dict] = []
+            events: list[OverlapEvent] = []
             if self.counts_turns:
                 events, notes = final_events(take.audio, self.names, self.voices,
                                              floor=r.speaker)
@@ -230,12 +231,12 @@ class DrillRunner:
         if self.passage is not None:
             result = score_passage(self.passage, r.summary_text)
         else:
-            mine = [e for e in r.turns if e.get("speaker") == r.listener]
+            mine = [e for e in r.turns if e.speaker == r.listener]
             measured = self.counts_turns
             result = score_round(
                 r.speak_text, r.summary_text, speaker_name=r.speaker or None,
-                interruptions=sum(e["kind"] == "interruption" for e in mine) if measured else None,
-                encouragers=sum(e["kind"] == "backchannel" for e in mine) if measured else None)
+                interruptions=sum(e.kind == "interruption" for e in mine) if measured else None,
+                encouragers=sum(e.kind == "backchannel" for e in mine) if measured else None)
         drill.set_score(result)
         return result
 

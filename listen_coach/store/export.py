@@ -15,6 +15,7 @@ from pathlib import Path
 
 from listen_coach.store.db import StoreError
 from listen_coach.store.repo import RoundDetail, RoundStart, Store
+from listen_coach.turns.overlaps import from_records
 
 COMPONENTS = ("coverage", "faithfulness", "question", "feelings", "paraphrase", "interruptions")
 #: The score components (0-1) are columns of their own, named with "_score" where a
@@ -194,7 +195,7 @@ def _import_round(store: Store, zf: zipfile.ZipFile, item: dict) -> None:
                 shutil.copyfileobj(src, dst)
             recording.chmod(0o600)
         store.save_phase(item["uid"], name, text=phase.get("text", ""),
-                         words=phase.get("words", []), turns=phase.get("turns", []),
+                         words=phase.get("words", []), turns=from_records(phase.get("turns")),
                          seconds=phase.get("seconds", 0.0), recording=recording,
                          started_at=phase.get("started_at"))
     if item.get("scoring"):

@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased
 
 from listen_coach.store import schema as s
 from listen_coach.store.records import Note, PhaseRecord, RoundDetail, RoundRow, Ruling
+from listen_coach.turns.overlaps import from_records
 
 
 class StoreReads:
@@ -65,7 +66,8 @@ class StoreReads:
                 rec = p["recording"]
                 phases[p["name"]] = PhaseRecord(
                     p["name"], p["started_at"], p["seconds"], p["text"], json.loads(p["words"]),
-                    json.loads(p["turns"]), (self.data_path / rec) if rec else None)
+                    from_records(json.loads(p["turns"])),
+                    (self.data_path / rec) if rec else None)
             detail = conn.execute(select(s.scores.c.detail)
                                   .where(s.scores.c.round_id == row.id)).scalar()
             conf = [tuple(x) for x in conn.execute(

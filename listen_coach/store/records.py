@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from listen_coach.turns.overlaps import OverlapEvent
+
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
@@ -64,7 +66,7 @@ class PhaseRecord:
     seconds: float
     text: str
     words: list
-    turns: list
+    turns: list[OverlapEvent]
     recording: Path | None
 
 

@@ -13,6 +13,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,7 @@ from listen_coach.store.records import (
     new_uid,
     now,
 )
+from listen_coach.turns.overlaps import OverlapEvent
 
 __all__ = ["Forgotten", "Note", "PhaseRecord", "RoundDetail", "RoundRow", "RoundStart",
            "Ruling", "Store", "new_uid", "now", "open_store"]
@@ -175,15 +177,18 @@ class Store(StoreReads):
         return self._write("begin_round", **start.__dict__)
 
     def save_phase(self, round_uid: str, name: str, *, text: str = "", words: list | None = None,
-                   turns: list | None = None, seconds: float = 0.0,
+                   turns: list[OverlapEvent] | None = None, seconds: float = 0.0,
                    recording: Path | None = None, started_at: str | None = None) -> bool:
+        """Write one phase (again, if it was written before: the final transcript
+        replaces the live one). `turns` are stored as JSON records."""
         rel = None
         if recording is not None:
             recording = Path(recording)
             rel = (str(recording.relative_to(self.data_path))
                    if recording.is_relative_to(self.data_path) else str(recording))
         return self._write("save_phase", round_uid=round_uid, name=name, text=text,
-                           words=words or [], turns=turns or [], seconds=seconds,
+                           words=words or [], turns=[asdict(e) for e in turns or ()],
+                           seconds=seconds,
                            recording=rel, started_at=started_at or now())
 
     def save_score(self, round_uid: str, score: dict) -> bool:

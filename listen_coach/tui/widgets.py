@@ -8,6 +8,8 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import OptionList
 
+from listen_coach.turns.overlaps import OverlapEvent
+
 
 def meter_bar(db: float, width: int = 40) -> str:
     """A text level meter from -60 dBFS (empty) to 0 dBFS (full)."""
@@ -25,17 +27,18 @@ def share_bar(value: float, width: int = 20) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
-def timeline(events: list[dict], seconds: float, listener: str, width: int = 60) -> str:
+def timeline(events: list[OverlapEvent], seconds: float, listener: str,
+             width: int = 60) -> str:
     """The speak phase as a line: `!` where the listener interrupted, `·` where
     they encouraged, `─` elsewhere. Markup: interruptions red, encouragers green."""
     if seconds <= 0:
         return ""
     cells = ["─"] * width
     for e in events:
-        if e.get("speaker") != listener:
+        if e.speaker != listener:
             continue
-        i = min(width - 1, int(e["start"] / seconds * width))
-        if e["kind"] == "interruption":
+        i = min(width - 1, int(e.start / seconds * width))
+        if e.kind == "interruption":
             cells[i] = "[b red]![/]"
         elif cells[i] == "─":
             cells[i] = "[green]·[/]"

@@ -45,6 +45,27 @@ class OverlapEvent:
     over: str = ""
     text: str = ""
 
+    @classmethod
+    def from_record(cls, record: Any) -> OverlapEvent | None:
+        """An event as stored (JSON) or imported from a bundle; None for a record
+        that is not one (a damaged or foreign bundle loses that event only)."""
+        if not isinstance(record, dict):
+            return None
+        try:
+            start = float(record.get("start", 0.0))
+            return cls(kind=str(record["kind"]), speaker=str(record.get("speaker", "")),
+                       start=start, end=float(record.get("end", start)),
+                       over=str(record.get("over", "")), text=str(record.get("text", "")))
+        except (KeyError, TypeError, ValueError):
+            return None
+
+
+def from_records(records: Any) -> list[OverlapEvent]:
+    """The events of a stored or imported list, skipping any that are not events."""
+    if not isinstance(records, list):
+        return []
+    return [e for e in map(OverlapEvent.from_record, records) if e is not None]
+
 
 def _get(seg: Any, name: str, default: Any = None) -> Any:
     if isinstance(seg, dict):

@@ -5,6 +5,7 @@ solo round."""
 from __future__ import annotations
 
 from listen_coach.store.repo import RoundStart, Store
+from listen_coach.turns.overlaps import OverlapEvent
 
 #: The seeded rounds' points, the words the scorer weighed, and per round the
 #: speaker's ticks and the scorer's verdicts (round-2 has two disagreements).
@@ -23,8 +24,7 @@ def seed(store: Store) -> None:
                            uid=f"round-{i}", started_at=f"2026-03-0{i + 1}T10:00:00+00:00")
         store.begin_round(start)
         store.save_phase(start.uid, "speak", text="My mentor told me to write things down.",
-                         turns=[{"kind": "interruption", "speaker": listener, "start": 5.0,
-                                 "end": 7.0}], seconds=60)
+                         turns=[OverlapEvent("interruption", listener, 5.0, 7.0)], seconds=60)
         store.save_phase(start.uid, "summary", text="Your mentor said to write things down. "
                          "Why did that stick?", seconds=30)
         ticks, scorer = TICKS.get(i, ([], []))

@@ -3,6 +3,8 @@ of disagreements, and the facilitator's rulings on them (store/audit.py counts).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.markup import escape
 from rich.text import Text
 from textual import on
@@ -13,7 +15,6 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from listen_coach.errors import UserError
 from listen_coach.store.audit import (
     Agreement,
     Disagreement,
@@ -25,7 +26,10 @@ from listen_coach.store.audit import (
     verdicts,
 )
 from listen_coach.store.records import RoundDetail
-from listen_coach.tui.workers import background
+from listen_coach.tui.base import coach, later
+
+if TYPE_CHECKING:
+    from listen_coach.store.repo import Store
 
 GROUP_COLUMNS = ("Who", "Points", "Agreed", "95% CI", "Credited", "Missed", "Ruled S/C")
 LEGEND = ("[dim]Credited: the scorer gave it, the speaker did not tick it · Missed: "
@@ -92,20 +96,17 @@ class AgreementScreen(Screen[bool]):
         self.query_one("#disagreements", OptionList).focus()
         self.load()
 
-    @background("Reading the ticks", group="agreement")
     def load(self) -> None:
+        """Read the ticks on the session's store lane."""
         from listen_coach.tui.screens.review import matches
 
-        store = self.app.store  # type: ignore[attr-defined]
-        try:
+        def read(store: Store) -> tuple[list[PointVerdict], list[Disagreement]]:
             uids = {r.uid for r in store.rounds() if matches(r, self.filter_text)}
             points = [v for v in verdicts(store) if v.round_uid in uids]
-            found = disagreements(store, points)
-        except UserError as exc:
-            self.app.call_from_thread(self.query_one("#agree-summary", Static).update,
-                                      escape(str(exc)))
-            return
-        self.app.call_from_thread(self._loaded, points, found)
+            return points, disagreements(store, points)
+
+        coach(self).session.with_store("Reading the ticks", read,
+                                       later(self, lambda found: self._loaded(*found)))
 
     def _loaded(self, points: list[PointVerdict], found: list[Disagreement]) -> None:
         total = agreement(points)
@@ -205,14 +206,8 @@ class RulingScreen(ModalScreen[bool]):
         self._save(d.verdict.index, verdict or None)
         self.changed = True
 
-    @background("Saving the ruling", group="rule", exclusive=False)
     def _save(self, index: int, verdict: str | None) -> None:
-        app = self.app
-        try:
-            app.store.rule(self.uid, index, verdict,  # type: ignore[attr-defined]
-                           app.settings.facilitator_name)  # type: ignore[attr-defined]
-        except UserError as exc:
-            app.call_from_thread(self.notify, str(exc), severity="error")
+        coach(self).session.rule(self.uid, index, verdict)
 
     def action_done(self) -> None:
         self.dismiss(self.changed)

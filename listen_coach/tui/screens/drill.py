@@ -1,7 +1,8 @@
 """The phases of a round on screen: speak, listen (solo), summarise, confirm.
 
-Capture, captions and scoring run in thread workers (drill/runner.py); these
-screens only show what the workers post back, so keys are answered at once.
+Capture, captions and scoring run on the drill session's lanes (drill/session.py);
+these screens ask for them by message and show the events the app hands them,
+so keys are answered at once.
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Digits, Footer, Header, LoadingIndicator, Static
 
-from listen_coach.asr.types import Caption
+from listen_coach.drill import events as ev
 from listen_coach.drill.machine import Phase
-from listen_coach.drill.runner import Callbacks, DrillRunner
-from listen_coach.errors import UserError
+from listen_coach.drill.runner import DrillRunner
+from listen_coach.scoring.report import DrillScore
+from listen_coach.tui import messages as msg
 from listen_coach.tui.widgets import TickList, clock, meter_bar
-from listen_coach.tui.workers import background
 
 #: How long the "let them finish" cue stays up: long enough to notice, short enough
 #: not to distract (live cues are kept sparse; DESIGN.md §3).
@@ -114,9 +115,8 @@ class PhaseScreen(Screen):
         self._begin()
 
     def _begin(self) -> None:
-        self.drill.start_phase(register=False)  # the worker writes it (capture)
         self.set_interval(0.25, self._tick)
-        self.capture()
+        self.post_message(msg.Record(self.runner, lambda: self._stop))
 
     def on_unmount(self) -> None:
         # Quitting mid-phase: stop capturing; what was recorded is saved as the phase.
@@ -131,43 +131,25 @@ class PhaseScreen(Screen):
         if left <= 0:
             self._stop = True
 
-    @background("Recording", group="capture")
-    def capture(self) -> None:
-        app = self.app
-        callbacks = Callbacks(
-            on_caption=lambda c: app.call_from_thread(self._caption, c),
-            on_level=lambda levels: app.call_from_thread(self._level, max(levels)),
-            on_event=lambda e: app.call_from_thread(self._event, e))
-        self.drill.register_round()  # before the phase's own write, on this thread
-        try:
-            self.runner.capture(lambda: self._stop, callbacks)
-        except UserError as exc:
-            if not self._gone:
-                app.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
-                app.call_from_thread(self.app.go_home)  # type: ignore[attr-defined]
+    def show(self, event: ev.Captioned | ev.Level | ev.TurnCue) -> None:
+        """What the recording says so far: the caption, the level, a cue."""
+        if self._gone:  # left or popped: the capture may still be winding down
             return
-        if not self._gone:
-            app.call_from_thread(self.app.after_phase, self.runner)  # type: ignore[attr-defined]
+        if isinstance(event, ev.Captioned):
+            caption = event.caption
+            text = escape(caption.committed) + (f" [dim]{escape(caption.tentative)}[/dim]"
+                                                if caption.tentative else "")
+            self.query_one("#transcript", Static).update(text or "[dim]Listening…[/dim]")
+            self.query_one("#transcript-box", VerticalScroll).scroll_end(animate=False)
+        elif isinstance(event, ev.Level):
+            self.query_one("#level", Static).update(meter_bar(event.db, 30))
+        else:
+            self._cue(event.event.speaker, event.event.kind)
 
-    def _caption(self, caption: Caption) -> None:
-        if self._gone:  # left or popped: the capture thread may still be winding down
+    def _cue(self, speaker: str, kind: str) -> None:
+        if speaker != self.drill.current.listener:
             return
-        text = escape(caption.committed) + (f" [dim]{escape(caption.tentative)}[/dim]"
-                                            if caption.tentative else "")
-        self.query_one("#transcript", Static).update(text or "[dim]Listening…[/dim]")
-        self.query_one("#transcript-box", VerticalScroll).scroll_end(animate=False)
-
-    def _level(self, db: float) -> None:
-        if self._gone:
-            return
-        self.query_one("#level", Static).update(meter_bar(db, 30))
-
-    def _event(self, event: dict) -> None:
-        if self._gone:
-            return
-        if event.get("speaker") != self.drill.current.listener:
-            return
-        if event["kind"] == "interruption":
+        if kind == "interruption":
             self._interruptions += 1
             cue = self.query_one("#cue", Static)
             cue.update(f"[b]{escape(self.drill.current.listener)}: let them finish[/b]")
@@ -194,7 +176,7 @@ class PhaseScreen(Screen):
             if yes:
                 self._stop = True
                 self._gone = True  # the capture worker must not move the drill on
-                self.app.leave_drill(self.runner)  # type: ignore[attr-defined]
+                self.post_message(msg.Leave(self.runner))
 
         self.app.push_screen(LeaveScreen(), leave)
 
@@ -223,31 +205,14 @@ class ListenScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.runner.drill.start_phase(register=False)  # the worker writes it (play)
-        self.play()
+        self.post_message(msg.Play(self.runner, lambda: self._stop))
 
-    @background("Playing the passage", group="playback")
-    def play(self) -> None:
-        from listen_coach.audio.playback import play_file
-
-        app = self.app
-        self.runner.drill.register_round()
-        path = self.runner.passage_audio()
-        if not app.playback:  # type: ignore[attr-defined]
-            app.call_from_thread(self._read_instead, "Playback is off.")
+    def show(self, event: ev.Played | ev.ReadInstead) -> None:
+        if isinstance(event, ev.ReadInstead):
+            self._read_instead(event.reason)
             return
-        try:
-            play_file(path, lambda: self._stop,
-                      lambda done, total: app.call_from_thread(self._progress, done, total))
-        except UserError as exc:
-            app.call_from_thread(self._read_instead, str(exc))
-            return
-        if not self._stop:
-            app.call_from_thread(self.action_done)
-
-    def _progress(self, done: float, total: float) -> None:
         self.query_one("#playback", Static).update(
-            f"Playing {clock(done)} / {clock(total)}   (Enter: summarise now)")
+            f"Playing {clock(event.done)} / {clock(event.total)}   (Enter: summarise now)")
 
     def _read_instead(self, reason: str) -> None:
         assert self.runner.passage is not None
@@ -259,12 +224,11 @@ class ListenScreen(Screen):
         if self._stop:
             return
         self._stop = True
-        self.runner.listened()
-        self.app.after_phase(self.runner)  # type: ignore[attr-defined]
+        self.post_message(msg.Listened(self.runner))
 
     def action_leave(self) -> None:
         self._stop = True
-        self.app.leave_drill(self.runner)  # type: ignore[attr-defined]
+        self.post_message(msg.Leave(self.runner))
 
 
 class ConfirmScreen(Screen):
@@ -276,7 +240,7 @@ class ConfirmScreen(Screen):
     def __init__(self, runner: DrillRunner):
         super().__init__()
         self.runner = runner
-        self.score = None
+        self.score: DrillScore | None = None
         self._submitted = False
 
     def compose(self) -> ComposeResult:
@@ -296,14 +260,14 @@ class ConfirmScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#points").display = False
-        self.score_round()
+        score = self.runner.drill.current.score
+        if score is not None:  # scored before the screen was up
+            self.show_points(score)
 
-    @background("Scoring the round", group="score")
-    def score_round(self) -> None:
-        score = self.runner.score()
-        self.app.call_from_thread(self._show_points, score)
-
-    def _show_points(self, score) -> None:
+    def show_points(self, score: DrillScore) -> None:
+        """The session scored the round (its `Scored` event): the points to tick."""
+        if self.score is not None:
+            return
         self.score = score
         self.query_one("#scoring").display = False
         self.query_one("#scoring-note").display = False
@@ -321,13 +285,8 @@ class ConfirmScreen(Screen):
             return
         self._submitted = True  # a second Enter while the ticks are being saved
         ticked = self.query_one("#points", TickList).ticked
-        self._confirm([i in ticked for i in range(len(self.score.points))])
-
-    @background("Saving the ticks", group="confirm")
-    def _confirm(self, came_across: list[bool]) -> None:
-        """The ticks are written off the UI thread; then the results."""
-        self.runner.drill.confirm(came_across)
-        self.app.call_from_thread(self.app.show_results, self.runner)  # type: ignore[attr-defined]
+        self.post_message(msg.Confirmed(
+            self.runner, [i in ticked for i in range(len(self.score.points))]))
 
     def action_leave(self) -> None:
-        self.app.leave_drill(self.runner)  # type: ignore[attr-defined]
+        self.post_message(msg.Leave(self.runner))

@@ -12,6 +12,7 @@ from textual.widgets import Footer, Static
 
 from listen_coach.drill.voices import ENROL_SECONDS, PROMPT, enrol_pair, record_voice
 from listen_coach.errors import UserError
+from listen_coach.tui.base import coach
 from listen_coach.tui.widgets import meter_bar
 from listen_coach.tui.workers import background
 from listen_coach.turns.one_mic import enroll
@@ -61,7 +62,7 @@ class EnrolScreen(ModalScreen):
     def _record(self, name: str) -> None:
         app = self.app
         try:
-            source = app.source_factory("enrol", 1, None)  # type: ignore[attr-defined]
+            source = coach(app).session.source_factory("enrol", 1, None)
             clip = record_voice(source, should_stop=lambda: self.gone,
                                 on_level=lambda db: app.call_from_thread(self._level, db))
             if self.gone:

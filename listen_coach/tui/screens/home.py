@@ -12,6 +12,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Header, Static
 
 from listen_coach.store.records import RoundRow
+from listen_coach.tui import messages as msg
 
 
 class HomeScreen(Screen):
@@ -42,7 +43,7 @@ class HomeScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#pair", Button).focus()
-        self.app.refresh_status()  # type: ignore[attr-defined]
+        self.post_message(msg.StatusWanted())
 
     def show_status(self, lines: list[str]) -> None:
         # Lines hold names of files, devices and databases: text, never markup.
@@ -66,7 +67,7 @@ class HomeScreen(Screen):
         self.app.push_screen(SoloSetupScreen())
 
     def action_demo(self) -> None:
-        self.app.start_demo()  # type: ignore[attr-defined]
+        self.post_message(msg.StartDemo())
 
     def action_review(self) -> None:
         from listen_coach.tui.screens.review import ReviewScreen

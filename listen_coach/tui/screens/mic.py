@@ -10,6 +10,7 @@ from textual.widgets import Footer, Header, Static
 
 from listen_coach.asr.types import Caption
 from listen_coach.errors import UserError
+from listen_coach.tui.base import coach
 from listen_coach.tui.widgets import meter_bar
 from listen_coach.tui.workers import background
 
@@ -37,7 +38,7 @@ class MicCheckScreen(Screen):
 
         app = self.app
         try:
-            source = app.source_factory("check", 1, None)  # type: ignore[attr-defined]
+            source = coach(app).session.source_factory("check", 1, None)
             source.start()
         except UserError as exc:
             app.call_from_thread(self._show_name, f"[b]No microphone:[/b] {exc}")
@@ -45,7 +46,7 @@ class MicCheckScreen(Screen):
         name = getattr(source, "device", None) or getattr(source, "name", "audio source")
         name = getattr(name, "name", name)
         app.call_from_thread(self._show_name, f"Listening on [b]{name}[/b]")
-        live = LiveCaptioner(app.transcriber,  # type: ignore[attr-defined]
+        live = LiveCaptioner(coach(app).transcriber,
                              on_update=lambda c: app.call_from_thread(self._show, c))
         try:
             while not self._stopping:

@@ -6,6 +6,8 @@ it is tested (and reused by the review's round detail) without a terminal.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from rich.markup import escape
 from rich.text import Text
 from textual.app import ComposeResult
@@ -14,11 +16,11 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from listen_coach.drill.machine import Phase
 from listen_coach.drill.runner import DrillRunner
 from listen_coach.scoring.coverage import CONFLICT_WORDS
+from listen_coach.tui import messages as msg
 from listen_coach.tui.widgets import share_bar, timeline
-from listen_coach.tui.workers import background
+from listen_coach.turns.overlaps import OverlapEvent
 
 LABELS = {"coverage": "Points caught", "faithfulness": "Accuracy", "question": "Question",
           "feelings": "Feelings", "paraphrase": "Own words", "interruptions": "Let them finish"}
@@ -28,7 +30,7 @@ def _get(obj, name, default=None):
     return obj.get(name, default) if isinstance(obj, dict) else getattr(obj, name, default)
 
 
-def results_text(score, listener: str, speaker: str, turns: list[dict] | None = None,
+def results_text(score, listener: str, speaker: str, turns: list[OverlapEvent] | None = None,
                  speak_seconds: float = 0.0, confirmed: list[bool] | None = None,
                  summary: str = "", rulings: dict[int, str] | None = None,
                  scorer_said: list[bool] | None = None) -> str:
@@ -106,9 +108,9 @@ def results_text(score, listener: str, speaker: str, turns: list[dict] | None = 
     if turns is not None and speak_seconds:
         lines += ["", "[b]While they spoke[/b]",
                   "  " + timeline(turns, speak_seconds, listener, 50)]
-        mine = [e for e in turns if e.get("speaker") == listener]
-        n_int = sum(e["kind"] == "interruption" for e in mine)
-        n_enc = sum(e["kind"] == "backchannel" for e in mine)
+        mine = [e for e in turns if e.speaker == listener]
+        n_int = sum(e.kind == "interruption" for e in mine)
+        n_enc = sum(e.kind == "backchannel" for e in mine)
         lines.append(f"  [red]![/] interruptions {n_int}   [green]·[/] encouragers {n_enc}")
     tips = _get(score, "tips", ())
     if tips:
@@ -161,24 +163,11 @@ class ResultsScreen(Screen):
     def action_home(self) -> None:
         self._leave("home")
 
-    def _leave(self, then: str) -> None:
+    def _leave(self, then: Literal["next", "retry", "home"]) -> None:
         if self._leaving:  # a second key while the first is being saved
             return
         self._leaving = True
-        self._finish(then)
-
-    @background("Saving the round", group="finish")
-    def _finish(self, then: str) -> None:
-        """Write the round's end off the UI thread, then move on."""
-        drill, app = self.runner.drill, self.app
-        if then == "retry":
-            drill.retry()
-        elif drill.phase == Phase.RESULTS:
-            drill.finish_round()
-        if then == "home":
-            app.call_from_thread(app.go_home)  # type: ignore[attr-defined]
-        else:
-            app.call_from_thread(app.after_phase, self.runner)  # type: ignore[attr-defined]
+        self.post_message(msg.Finished(self.runner, then))
 
 
 class RoundSummaryScreen(Screen):
@@ -218,4 +207,4 @@ class RoundSummaryScreen(Screen):
         table.focus()
 
     def action_home(self) -> None:
-        self.app.go_home()  # type: ignore[attr-defined]
+        self.post_message(msg.GoHome())

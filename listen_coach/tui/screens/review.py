@@ -5,6 +5,7 @@ detail, notes, rulings and score overrides."""
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from rich.text import Text
@@ -15,11 +16,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sparkline, Static
 
-from listen_coach.errors import UserError
 from listen_coach.store.audit import PointVerdict, agreement, verdicts
 from listen_coach.store.records import RoundDetail, RoundRow
+from listen_coach.tui.base import coach, later
 from listen_coach.tui.screens.results import results_text
-from listen_coach.tui.workers import background
+
+if TYPE_CHECKING:
+    from listen_coach.store.repo import Store
 
 #: Seconds between re-reads of the rounds while the review is open, so rounds that
 #: other stations finish (a shared database) and their ticks come in by themselves.
@@ -88,15 +91,12 @@ class ReviewScreen(Screen):
         self.load()
         self.set_interval(REFRESH_S, self.load)
 
-    @background("Reading the rounds", group="review")
     def load(self) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
-        try:
-            rows, points = store.rounds(), verdicts(store)
-        except UserError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
-            rows, points = [], []
-        self.app.call_from_thread(self._loaded, rows, points)
+        """Read the rounds on the session's store lane (a shared database may be slow
+        or gone); an error is told by the session, and the table stays as it was."""
+        coach(self).session.with_store(
+            "Reading the rounds", lambda store: (store.rounds(), verdicts(store)),
+            later(self, lambda found: self._loaded(*found)))
 
     def _loaded(self, rows: list[RoundRow], points: list[PointVerdict]) -> None:
         if self.rows and rows == self.rows and points == self.verdicts:
@@ -210,15 +210,12 @@ class RoundDetailScreen(Screen[bool]):
     def on_mount(self) -> None:
         self.show()
 
-    @background("Reading the round", group="detail")
     def show(self) -> None:
-        """Read the round off the UI thread (a shared database may be slow or gone)."""
-        try:
-            d = self.app.store.round_detail(self.uid)  # type: ignore[attr-defined]
-        except UserError as exc:
-            self.app.call_from_thread(self._show_text, escape(str(exc)))
-            return
-        self.app.call_from_thread(self._shown, d)
+        """Read the round on the session's store lane (a shared database may be slow
+        or gone)."""
+        coach(self).session.with_store("Reading the round",
+                                       lambda store: store.round_detail(self.uid),
+                                       later(self, self._shown))
 
     def _show_text(self, text: str) -> None:
         self.query_one("#detail", Static).update(text)
@@ -283,18 +280,20 @@ class RoundDetailScreen(Screen[bool]):
     def action_back(self) -> None:
         self.dismiss(True)
 
-    @background("Saving to the round", group="detail-write", exclusive=False)
     def _store_write(self, what: str, *args: object) -> None:
-        """A note or an override, written off the UI thread; then the round again."""
-        store = self.app.store  # type: ignore[attr-defined]
-        try:
+        """A note or an override, written on the session's store lane; then the
+        round again."""
+        def write(store: Store) -> str | None:
             getattr(store, what)(self.uid, *args)
-        except UserError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
-            return
-        if store.problem:
-            self.app.call_from_thread(self.notify, store.problem, severity="warning")
-        self.app.call_from_thread(self.show)
+            return store.problem
+
+        coach(self).session.with_store("Saving to the round", write,
+                                       later(self, self._written))
+
+    def _written(self, problem: str | None) -> None:
+        if problem:
+            self.notify(problem, severity="warning")
+        self.show()
 
     def action_note(self) -> None:
         def save(text: str | None) -> None:

@@ -13,6 +13,8 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from listen_coach.errors import UserError
+from listen_coach.tui import messages as msg
+from listen_coach.tui.base import coach
 
 
 def device_options(app) -> tuple[list[tuple[str, str]], str]:
@@ -39,7 +41,7 @@ class SettingsScreen(Screen):
                 Binding("ctrl+s", "save", "Save")]
 
     def compose(self) -> ComposeResult:
-        settings = self.app.settings  # type: ignore[attr-defined]
+        settings = coach(self).settings
         options, problem = device_options(self.app)
         yield Header(show_clock=False)
         with VerticalScroll(id="form"):
@@ -74,7 +76,7 @@ class SettingsScreen(Screen):
             with Horizontal(classes="buttons"):
                 yield Button("Save", id="save", variant="primary")
                 yield Button("Back", id="back")
-            yield Static(f"Settings file: {self.app.settings_file()}",  # type: ignore[attr-defined]
+            yield Static(f"Settings file: {coach(self).settings_file()}",
                          id="settings-file", classes="note")
         yield Footer()
 
@@ -89,7 +91,7 @@ class SettingsScreen(Screen):
 
     def action_save(self) -> None:
         app = self.app
-        settings = app.settings  # type: ignore[attr-defined]
+        settings = coach(self).settings
         first = str(self.query_one("#input-device", Select).value or "")
         second = str(self.query_one("#second-device", Select).value or "")
         folder = self.query_one("#exercise-dir", Input).value.strip()
@@ -112,11 +114,11 @@ class SettingsScreen(Screen):
         settings.store.keep_recordings_days = int(days)
         settings.store.database = database
         try:
-            path = app.save_settings()  # type: ignore[attr-defined]
+            path = coach(self).save_settings()
         except OSError as exc:
             self.query_one("#error", Static).update(f"The settings could not be saved ({exc}).")
             return
-        app.settings_changed()  # type: ignore[attr-defined]
+        self.post_message(msg.SettingsChanged())
         note = " The database is used from the next start." if restart and not \
             os.environ.get("LISTEN_COACH_DB") else ""
         app.notify(f"Saved to {path}.{note}")

@@ -11,6 +11,8 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from listen_coach.drill.machine import SPEAK_DEFAULT, SUMMARY_DEFAULT, Timing
+from listen_coach.tui import messages as msg
+from listen_coach.tui.base import coach
 from listen_coach.tui.screens.settings import device_options, with_value
 
 SPEAK_CHOICES = (60, 90, 120, 150, 180)
@@ -32,8 +34,8 @@ class PairSetupScreen(Screen):
 
     def compose(self) -> ComposeResult:
         app = self.app
-        cards = app.library.cards  # type: ignore[attr-defined]
-        settings = app.settings  # type: ignore[attr-defined]
+        cards = coach(app).library.cards
+        settings = coach(app).settings
         yield Header(show_clock=False)
         with VerticalScroll(id="form"):
             yield Static("[b]Pair drill[/b]: the speaker talks, the listener listens, then "
@@ -175,12 +177,12 @@ class PairSetupScreen(Screen):
                         int(self.query_one("#summary", Select).value))  # type: ignore[arg-type]
         two_channel = self.query_one("#mode", Select).value == TWO_CHANNELS
         # This drill's microphone (Settings, `c` on the home screen, keeps one for good).
-        self.app.settings.audio.input_device = str(  # type: ignore[attr-defined]
+        coach(self).settings.audio.input_device = str(
             self.query_one("#device", Select).value or "")
-        self.app.start_pair(  # type: ignore[attr-defined]
+        self.post_message(msg.StartPair(
             (a, b), str(card_id), timing, two_channel=two_channel,
             workshop=self.query_one("#workshop", Input).value.strip() or None,
-            voices=None if two_channel else self._enrolled())
+            voices=None if two_channel else self._enrolled()))
 
 
 class SoloSetupScreen(Screen):
@@ -188,7 +190,7 @@ class SoloSetupScreen(Screen):
                 Binding("ctrl+s", "start", "Start")]
 
     def compose(self) -> ComposeResult:
-        passages = self.app.library.passages  # type: ignore[attr-defined]
+        passages = coach(self).library.passages
         yield Header(show_clock=False)
         with VerticalScroll(id="form"):
             yield Static("[b]Solo drill[/b]: listen to a recorded passage once, then say back "
@@ -237,6 +239,6 @@ class SoloSetupScreen(Screen):
         self.query_one("#error", Static).update(error)
         if error:
             return
-        self.app.start_solo(  # type: ignore[attr-defined]
+        self.post_message(msg.StartSolo(
             name, str(passage_id), str(self.query_one("#rate", Select).value),
-            Timing(SPEAK_DEFAULT, int(self.query_one("#summary", Select).value)))  # type: ignore[arg-type]
+            Timing(SPEAK_DEFAULT, int(self.query_one("#summary", Select).value))))  # type: ignore[arg-type]
