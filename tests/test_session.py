@@ -213,3 +213,19 @@ def test_the_demo_plays_a_whole_round_in_the_core(transcriber, tmp_path):
     score = got.wait_for(ev.Scored, timeout=180).score
     assert score.points and score.interruptions is not None
     assert not (tmp_path / "data").exists()  # the demo is never saved
+
+
+def test_a_stored_score_comes_back_as_the_same_record():
+    """The review shows stored rounds through the same typed score a fresh round has;
+    a partial or odd stored score (older versions, other machines) still builds."""
+    from listen_coach.scoring.report import score_round
+    from listen_coach.scoring.stored import score_from_dict
+
+    fresh = score_round("I stayed late three nights because the client moved the date. "
+                        "I felt exhausted.", "So you stayed late three nights and you were "
+                        "worn out. What did the client say?", speaker_name="Sam",
+                        interruptions=1, encouragers=2)
+    assert score_from_dict(fresh.to_dict()) == fresh
+    odd = score_from_dict({"overall": "61", "points": [{"match": {"point": "p"}}, "junk"],
+                           "question": "none", "tips": None})
+    assert (odd.overall, len(odd.points), odd.question, odd.tips) == (61, 1, None, ())

@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from listen_coach.drill.runner import DrillRunner
 from listen_coach.scoring.coverage import CONFLICT_WORDS
+from listen_coach.scoring.report import DrillScore
 from listen_coach.tui import messages as msg
 from listen_coach.tui.widgets import share_bar, timeline
 from listen_coach.turns.overlaps import OverlapEvent
@@ -26,83 +27,79 @@ LABELS = {"coverage": "Points caught", "faithfulness": "Accuracy", "question": "
           "feelings": "Feelings", "paraphrase": "Own words", "interruptions": "Let them finish"}
 
 
-def _get(obj, name, default=None):
-    return obj.get(name, default) if isinstance(obj, dict) else getattr(obj, name, default)
-
-
-def results_text(score, listener: str, speaker: str, turns: list[OverlapEvent] | None = None,
+def results_text(score: DrillScore, listener: str, speaker: str,
+                 turns: list[OverlapEvent] | None = None,
                  speak_seconds: float = 0.0, confirmed: list[bool] | None = None,
                  summary: str = "", rulings: dict[int, str] | None = None,
                  scorer_said: list[bool] | None = None) -> str:
-    """The results as markup, from a DrillScore or its stored dict.
+    """The results as markup (a stored round's score: scoring/stored.py).
 
     `rulings` (point index -> "speaker was right (Dana)", may be empty) is the
     facilitator's view: each point then shows the scorer's own verdict
     (`scorer_said`, as stored beside the ticks) and confidence beside the
     speaker's tick, and the words the scorer weighed."""
-    lines = [f"[b]{escape(listener)}[/b] scored [b]{_get(score, 'overall')}[/b]/100"
+    lines = [f"[b]{escape(listener)}[/b] scored [b]{score.overall}[/b]/100"
              + (f" listening to {escape(speaker)}" if speaker else "")]
     lines.append("")
-    for key, value in _get(score, "components", {}).items():
+    for key, value in score.components.items():
         lines.append(f"  {LABELS.get(key, key):<16} {share_bar(value, 16)} {value * 100:4.0f}%")
-    points = _get(score, "points", ())
-    caught = sum(bool(_get(_get(p, 'match'), 'covered')) for p in points)
-    ticked = any(_get(p, "scorer_covered") is not None for p in points)
+    points = score.points
+    caught = sum(p.match.covered for p in points)
+    ticked = any(p.scorer_covered is not None for p in points)
     lines += ["", f"[b]Points[/b] ({caught} of {len(points)} "
                   + (f"came across, as {escape(speaker)} ticked)" if ticked and speaker
                      else "caught)")]
     from listen_coach.scoring.person import third_person
 
     for i, p in enumerate(points):
-        m = _get(p, "match")
+        m = p.match
         # The speaker's "I" as their name: the listener reads about what Sam said.
-        point = third_person(_get(m, "point"), speaker) if speaker else _get(m, "point")
-        mark = "[green]✔[/]" if _get(m, "covered") else "[red]✘[/]"
+        point = third_person(m.point, speaker) if speaker else m.point
+        mark = "[green]✔[/]" if m.covered else "[red]✘[/]"
         said = ""
-        scorer = _get(p, "scorer_covered")
+        scorer = p.scorer_covered
         if scorer_said is not None and i < len(scorer_said):
             scorer = scorer_said[i]
         if rulings is not None and scorer is not None:  # the facilitator's audit view
-            confidence = _get(m, "score")
+            confidence = m.score
             shown = f" {confidence:.2f}" if isinstance(confidence, int | float) else ""
-            differs = scorer != bool(_get(m, "covered"))
+            differs = scorer != bool(m.covered)
             said = (f"  [{'yellow' if differs else 'dim'}](scorer: "
                     f"{'heard it' if scorer else 'missed it'}{shown})[/]")
             if differs:
                 said += f" [b]{escape(rulings.get(i, 'not ruled'))}[/b]"
             lines.append(f" {mark} {escape(point)}{said}")
-            if _get(m, "evidence"):
-                lines.append(f"     [dim]“{escape(_get(m, 'evidence'))}”[/]")
+            if m.evidence:
+                lines.append(f"     [dim]“{escape(m.evidence)}”[/]")
             continue
         if scorer is not None:  # the speaker's tick decided; say where the scorer differs
-            if scorer != bool(_get(m, "covered")):
+            if scorer != bool(m.covered):
                 said = "  [dim](the scorer missed it)[/]" if not scorer else \
                     "  [dim](the scorer heard it)[/]"
         elif confirmed is not None and i < len(confirmed):  # rounds stored before ticks decided
             said = "  [dim](speaker: came across)[/]" if confirmed[i] else \
                 "  [dim](speaker: missed)[/]"
         lines.append(f" {mark} {escape(point)}{said}")
-        if _get(m, "evidence") and _get(m, "covered"):
-            lines.append(f"     [dim]“{escape(_get(m, 'evidence'))}”[/]")
-        elif _get(m, "conflict"):
-            kind = _get(m, "conflict")
+        if m.evidence and m.covered:
+            lines.append(f"     [dim]“{escape(m.evidence)}”[/]")
+        elif m.conflict:
+            kind = m.conflict
             lines.append(f"     [red]said differently ({CONFLICT_WORDS.get(kind, kind)}): "
-                         f"“{escape(_get(m, 'evidence') or '')}”[/]")
-    issues = _get(score, "issues", ())
+                         f"“{escape(m.evidence or '')}”[/]")
+    issues = score.issues
     if issues:
         lines += ["", "[b]Made up or changed[/b]"]
         for issue in issues:
-            kind = _get(issue, "kind")
+            kind = issue.kind
             what = "never said" if kind == "invented" else f"a different {kind}" \
                 if kind in ("number", "name") else "the opposite"
-            lines.append(f"  [red]•[/] “{escape(_get(issue, 'summary_text'))}” ({what})")
-    q = _get(score, "question")
+            lines.append(f"  [red]•[/] “{escape(issue.summary_text)}” ({what})")
+    q = score.question
     lines += ["", "[b]Question[/b]"]
     if q:
-        kind = "an offer of help" if _get(q, "offer_of_help") else f"{_get(q, 'kind')}"
-        topic = "on what they said" if _get(q, "pertinence", 0) >= 0.3 or \
-            _get(q, "offer_of_help") else "not about what they said"
-        lines.append(f"  “{escape(_get(q, 'text'))}”: {kind}, {topic}")
+        kind = "an offer of help" if q.offer_of_help else f"{q.kind}"
+        topic = "on what they said" if q.pertinent else "not about what they said"
+        lines.append(f"  “{escape(q.text)}”: {kind}, {topic}")
     else:
         lines.append("  [red]No question was asked.[/]")
     if turns is not None and speak_seconds:
@@ -112,10 +109,10 @@ def results_text(score, listener: str, speaker: str, turns: list[OverlapEvent] |
         n_int = sum(e.kind == "interruption" for e in mine)
         n_enc = sum(e.kind == "backchannel" for e in mine)
         lines.append(f"  [red]![/] interruptions {n_int}   [green]·[/] encouragers {n_enc}")
-    tips = _get(score, "tips", ())
+    tips = score.tips
     if tips:
         lines += ["", "[b]Tips[/b]"] + [f"  • {escape(t)}" for t in tips]
-    notes = _get(score, "notes", ())
+    notes = score.notes
     if notes:
         lines += [""] + [f"[dim]{escape(n)}[/]" for n in notes]
     if summary:
@@ -134,6 +131,7 @@ class ResultsScreen(Screen):
 
     def compose(self) -> ComposeResult:
         drill, r = self.runner.drill, self.runner.drill.current
+        assert r.score is not None  # the session shows results only once scored
         yield Header(show_clock=False)
         with VerticalScroll(id="results"):
             yield Static(results_text(

@@ -16,6 +16,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sparkline, Static
 
+from listen_coach.scoring.stored import score_from_dict
 from listen_coach.store.audit import PointVerdict, agreement, verdicts
 from listen_coach.store.records import RoundDetail, RoundRow
 from listen_coach.tui.base import coach, later
@@ -245,7 +246,7 @@ class RoundDetailScreen(Screen[bool]):
             confirmed = [c for _, _, c, _ in d.confirmations] or None
             rulings = {i: f"{RULED[x.verdict]} ({x.by})" for i, x in d.rulings.items()}
             parts.append(results_text(
-                d.score, r.listener, r.speaker or "",
+                score_from_dict(d.score), r.listener, r.speaker or "",
                 speak.turns if speak and speak.turns else None,
                 speak.seconds if speak else 0.0, confirmed,
                 rulings=rulings if ticked else None,
