@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from listen_coach.asr.types import Caption
+from listen_coach.errors import UserError
 from listen_coach.turns.overlaps import OverlapEvent
 
 if TYPE_CHECKING:
@@ -118,3 +119,13 @@ class WentHome:
 SessionEvent = (PhaseStarted | Captioned | Level | TurnCue | Played | ReadInstead | Scored
                 | Resumable | StatusChanged | Notice | Failed | WentHome)
 Listener = Callable[[SessionEvent], None]
+
+
+def sentence(what: str, exc: Exception) -> str:
+    """One line a person can act on: a UserError says it already; anything else is
+    named with its type, so a report of it can be traced."""
+    text = str(exc).strip()
+    first = text.splitlines()[0] if text else ""
+    reason = (first[:300] if isinstance(exc, UserError) and first else
+              f"{type(exc).__name__}: {first[:200] if first else 'no detail'}")
+    return f"{what} failed: {reason}"

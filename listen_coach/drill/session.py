@@ -16,7 +16,6 @@ unfinished round is offered for resume at the next start.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal, TypeVar
 
@@ -35,38 +34,25 @@ from listen_coach.drill.events import (
     StatusChanged,
     TurnCue,
     WentHome,
+    sentence,
 )
 from listen_coach.drill.lanes import Lane
 from listen_coach.drill.machine import Drill, Phase, Timing
 from listen_coach.drill.packs import Library
 from listen_coach.drill.runner import Callbacks, DrillRunner, SourceFactory
 from listen_coach.errors import UserError
-from listen_coach.resources import exercises_dir
 
 if TYPE_CHECKING:
     from listen_coach.asr.transcriber import Transcriber
-    from listen_coach.audio.recorder import TakeRecorder
-    from listen_coach.audio.sources import AudioSource
     from listen_coach.config import Settings
     from listen_coach.store.records import RoundRow
     from listen_coach.store.repo import Store
     from listen_coach.turns.one_mic import Enrolment
 
-DEMO_DIR = exercises_dir() / "demo"
 #: Work whose failure ends the drill in progress (the app goes home).
 DRILL_WORK = ("Recording", "Scoring the round", "Playing the passage", "Starting the round",
               "Saving the ticks", "Saving the round", "Resuming the round")
 T = TypeVar("T")
-
-
-def sentence(what: str, exc: Exception) -> str:
-    """One line a person can act on: a UserError says it already; anything else is
-    named with its type, so a report of it can be traced."""
-    text = str(exc).strip()
-    first = text.splitlines()[0] if text else ""
-    reason = (first[:300] if isinstance(exc, UserError) and first else
-              f"{type(exc).__name__}: {first[:200] if first else 'no detail'}")
-    return f"{what} failed: {reason}"
 
 
 class DrillSession:
@@ -105,10 +91,6 @@ class DrillSession:
             self._store = self.store_factory()
         return self._store
 
-    @property
-    def store_if_open(self) -> Store | None:
-        return self._store
-
     def wait(self, timeout: float = 120.0) -> bool:
         """Until every lane is idle (tests, the CLI); False if `timeout` passed."""
         import time
@@ -119,9 +101,6 @@ class DrillSession:
                 if not lane.wait(max(0.0, deadline - time.monotonic())):
                     return False
         return True
-
-    def busy(self) -> bool:
-        return any(lane.busy for lane in self.lanes.values())
 
     def _failed(self, what: str, exc: Exception) -> None:
         in_drill = what in DRILL_WORK
@@ -174,18 +153,8 @@ class DrillSession:
             pass
 
     def describe_store(self) -> str:
-        """The home screen's line about where rounds are saved."""
-        store = self._store
-        if store is None:
-            return ""
-        where = ("saved on this computer" if store.backend == "sqlite" else
-                 f"shared database {store.describe()}")
-        if store.pending():
-            return (f"✘ Sessions: {where} cannot be reached; {store.pending()} change(s) "
-                    "kept on this computer, written when it is back"
-                    if store.problem else
-                    f"✔ Sessions: {where} ({store.pending()} change(s) waiting to be written)")
-        return f"✔ Sessions: {where}"
+        """The home screen's line about where rounds are saved ("" before it opens)."""
+        return self._store.status_line() if self._store is not None else ""
 
     def _check_store(self) -> None:
         """Open the store, prune old recordings, offer the last unfinished round."""
@@ -264,38 +233,16 @@ class DrillSession:
     def start_demo(self) -> None:
         """A whole pair round from bundled recordings, through the real transcriber,
         turn-taking analysis and scorer. Not saved: the review holds real rounds only."""
+        from listen_coach.drill.demo import demo_runner
+
         try:
-            meta = tomllib.loads((DEMO_DIR / "demo.toml").read_text(encoding="utf-8"))
-            files = {"speak": DEMO_DIR / meta["speaker"]["audio"],
-                     "summary": DEMO_DIR / meta["listener"]["audio"]}
-            names = (str(meta["speaker"]["name"]), str(meta["listener"]["name"]))
-            missing = [p.name for p in files.values() if not p.exists()]
-            if missing:
-                raise UserError(f"The demo recordings are missing ({', '.join(missing)}); "
-                                "run `make exercises-audio`.")
-        except (OSError, KeyError, TypeError, tomllib.TOMLDecodeError) as exc:
-            self.emit(Notice(f"The demo cannot start: {exc}", "error"))
-            return
+            runner = demo_runner(self.library, self.transcriber, self.demo_speed, self.clock)
         except UserError as exc:
             self.emit(Notice(str(exc), "error"))
             return
-        card = self.library.card(str(meta.get("card", "")))
-        speed = self.demo_speed
-
-        def demo_source(phase: str, channels: int, recorder: TakeRecorder | None
-                        ) -> AudioSource:
-            from listen_coach.audio.sources import FileSource
-
-            return FileSource(files[phase], stereo=True, realtime=speed > 0,
-                              speed=speed or 1.0, recorder=recorder)
-
-        drill = Drill("demo", names, card.id if card else "demo",
-                      card.title if card else "Demo", Timing(90, 60), store=None, rounds=1,
-                      clock=self.clock)
         self.emit(Notice("The demo plays a recorded round: watch each screen; keys still "
                          "work."))
-        self._show(DrillRunner(drill, self.transcriber, demo_source, two_channel=True,
-                               card=card))
+        self._show(runner)
 
     def resume(self, row: RoundRow) -> None:
         """Continue a round the app left unfinished, from its first unsaved phase."""

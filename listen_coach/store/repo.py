@@ -116,6 +116,17 @@ class Store(StoreReads):
         with self.engine.connect().execution_options(write=True) as conn, conn.begin():
             getattr(self, f"_op_{op}")(conn, **args)
 
+    def status_line(self) -> str:
+        """Where rounds are saved, and whether kept writes wait, for the home screen."""
+        where = ("saved on this computer" if self.backend == "sqlite" else
+                 f"shared database {self.describe()}")
+        if self.pending():
+            return (f"✘ Sessions: {where} cannot be reached; {self.pending()} change(s) "
+                    "kept on this computer, written when it is back"
+                    if self.problem else
+                    f"✔ Sessions: {where} ({self.pending()} change(s) waiting to be written)")
+        return f"✔ Sessions: {where}"
+
     def pending(self) -> int:
         """Writes waiting in the outbox for the database to come back."""
         return len(self.outbox)

@@ -24,10 +24,11 @@ from textual.notifications import SeverityLevel
 from listen_coach.asr.transcriber import Transcriber
 from listen_coach.config import Settings, load_settings
 from listen_coach.drill import events as ev
+from listen_coach.drill.demo import DEMO_DIR
 from listen_coach.drill.machine import Phase
 from listen_coach.drill.packs import Library, load_library, settings_dirs
 from listen_coach.drill.runner import DrillRunner, SourceFactory
-from listen_coach.drill.session import DEMO_DIR, DrillSession
+from listen_coach.drill.session import DrillSession
 from listen_coach.store.records import RoundRow
 from listen_coach.tui import devices
 from listen_coach.tui import messages as msg
@@ -127,7 +128,7 @@ class ListenCoachApp(App):
 
     def worker_failed(self, what: str, exc: Exception) -> None:
         """A screen's own background work failed (tui/workers.py): one sentence."""
-        from listen_coach.drill.session import sentence
+        from listen_coach.drill.events import sentence
 
         self.notify(sentence(what, exc), severity="error", timeout=20)
 
