@@ -26,8 +26,9 @@ $(STAMP): pyproject.toml requirements.lock
 	@# pip itself is pinned too: --build-constraint (the build backend's versions) needs 25.3+.
 	$(PY) -m pip install --quiet pip==26.3
 	$(PY) -m pip install --quiet $(LOCK) -e '.[dev]'
-	@# The voice encoder's weights, without its torch/librosa dependencies (run in numpy).
-	$(PY) -m pip install --quiet --no-deps resemblyzer==0.1.4
+	@# The voice encoder's weights (the `voices` extra), without its torch/librosa
+	@# dependencies: the encoder runs in numpy.
+	$(PY) -m pip install --quiet --no-deps $(LOCK) resemblyzer
 	@touch $@
 
 models: $(STAMP)

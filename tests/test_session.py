@@ -229,3 +229,72 @@ def test_a_stored_score_comes_back_as_the_same_record():
     odd = score_from_dict({"overall": "61", "points": [{"match": {"point": "p"}}, "junk"],
                            "question": "none", "tips": None})
     assert (odd.overall, len(odd.points), odd.question, odd.tips) == (61, 1, None, ())
+
+
+def test_the_microphone_check_captions_on_the_capture_lane_and_says_when_there_is_none(
+        transcriber, speech_dir, tmp_path):
+    from listen_coach.audio.sources import FileSource
+    from listen_coach.drill.mic_check import Heard
+    from listen_coach.errors import NoInputDevice
+
+    named, levels, captions, threads = [], [], [], set()
+
+    def noted(into):
+        def add(value):
+            threads.add(threading.current_thread().name)
+            into.append(value)
+        return add
+
+    heard = Heard(noted(named), noted(levels), noted(captions))
+    session = _session(lambda: open_store(tmp_path / "data", database=""), transcriber,
+                       lambda phase, ch, rec: FileSource(speech_dir / "mentor-lead.wav",
+                                                                  realtime=False))
+    session.check_microphone(lambda: False, heard)  # the file ends: the check ends
+    assert session.wait(120)
+    assert named == ["Listening on mentor-lead.wav"]
+    assert levels and all(-100 <= db <= 0 for db in levels)
+    assert captions[-1].committed.strip(), captions[-1]
+    assert "session-capture" in threads and threading.main_thread().name not in threads
+
+    def no_mic(phase, ch, rec):
+        raise NoInputDevice("No microphone was found; plug one in.")
+
+    named.clear()
+    session = _session(lambda: open_store(tmp_path / "data", database=""), transcriber, no_mic)
+    session.check_microphone(lambda: False, heard)
+    assert session.wait(10)
+    assert named == ["No microphone: No microphone was found; plug one in."]
+
+
+def test_learning_a_voice_hands_back_the_enrolment_or_what_to_redo(speech_dir, tmp_path):
+    import numpy as np
+    import soundfile as sf
+
+    from listen_coach.audio.sources import FileSource
+    from listen_coach.turns.one_mic import Enrolment
+
+    sf.write(tmp_path / "silence.wav", np.zeros(16000 * 6, np.float32), 16000)
+    store = lambda: open_store(tmp_path / "data", database="")  # noqa: E731
+    results: list = []
+    for clip in (speech_dir / "mentor-lead.wav", tmp_path / "silence.wav"):
+        session = _session(store, source=lambda phase, ch, rec, clip=clip:
+                           FileSource(clip, realtime=False))
+        session.learn_voice("Sam", lambda: False, lambda db: None, results.append)
+        assert session.wait(60)
+    voice, redo = results
+    assert isinstance(voice, Enrolment) and voice.name == "Sam" and voice.speech_seconds > 1
+    assert redo.startswith("Sam's enrolment clip has no speech")
+
+    stopped: list = []  # stopped before the clip was taken: nothing is handed back
+    session = _session(store, source=lambda phase, ch, rec: FileSource(speech_dir /
+                                                                       "mentor-lead.wav"))
+    session.learn_voice("Sam", lambda: True, lambda db: None, stopped.append)
+    assert session.wait(60) and stopped == []
+
+    def broken(phase, ch, rec):
+        raise OSError("device vanished")
+
+    session = _session(store, source=broken)
+    session.learn_voice("Sam", lambda: False, lambda db: None, stopped.append)
+    assert session.wait(10)
+    assert stopped == ["Learning the voice failed: OSError: device vanished"]

@@ -1,7 +1,7 @@
 """Running a drill's phases against real audio: which source, which channel is
 captioned, where the recording goes, when the speaker's transcript is final, and
-scoring. UI-free: the Textual screens call these from thread workers, and the
-tests and the benchmark call them directly.
+scoring. UI-free: the drill session calls these on its lanes (drill/session.py),
+and the tests and the benchmark call them directly.
 """
 
 from __future__ import annotations
@@ -17,11 +17,13 @@ from listen_coach.audio.recorder import TakeRecorder
 from listen_coach.audio.sources import AudioSource
 from listen_coach.drill.capture import PhaseCapture, PhaseTake, final_events
 from listen_coach.drill.machine import Drill, Phase
-from listen_coach.drill.packs import Card, Passage
+from listen_coach.drill.packs import Card, Library, Passage
 from listen_coach.errors import UserError
 from listen_coach.turns.overlaps import OverlapEvent
 
 if TYPE_CHECKING:
+    from listen_coach.store.records import RoundDetail
+    from listen_coach.store.repo import Store
     from listen_coach.turns.one_mic import Enrolment
 
 
@@ -243,3 +245,30 @@ class DrillRunner:
 
 def _words(caption: Caption) -> list:
     return [[w.text, round(w.start, 2), round(w.end, 2)] for w in caption.words]
+
+
+def resumed(detail: RoundDetail, library: Library, transcriber, source_factory: SourceFactory,
+            store: Store, clock: Callable[[], float]) -> DrillRunner:
+    """A runner for a round the app left unfinished, at its first phase not saved
+    (same uid): the saved speak phase's words and turns, then the saved summary,
+    whose row (recording and all) stays as it was written."""
+    row = detail.row
+    card = library.card(row.exercise)
+    passage = library.passage(row.exercise)
+    solo = passage is not None and not row.speaker
+    drill = Drill("solo" if solo else "pair",
+                  (row.listener, None) if solo else (row.speaker or "", row.listener),
+                  row.exercise, row.exercise_title, store=store, clock=clock)
+    r = drill.current
+    r.uid, r.number = row.uid, 1
+    drill.session_uid = "resumed"
+    runner = DrillRunner(drill, transcriber, source_factory, card=card,
+                         passage=passage if solo else None)
+    speak = detail.phases.get("speak")
+    if speak is not None:
+        r.speak_text, r.turns = speak.text, list(speak.turns)
+        drill.phase = Phase.SUMMARY
+        summary = detail.phases.get("summary")
+        if summary is not None:
+            drill.end_summary(summary.text, save=False)
+    return runner

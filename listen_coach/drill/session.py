@@ -16,6 +16,7 @@ unfinished round is offered for resume at the next start.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal, TypeVar
 
@@ -38,8 +39,9 @@ from listen_coach.drill.events import (
 )
 from listen_coach.drill.lanes import Lane
 from listen_coach.drill.machine import Drill, Phase, Timing
+from listen_coach.drill.mic_check import Heard, listen
 from listen_coach.drill.packs import Library
-from listen_coach.drill.runner import Callbacks, DrillRunner, SourceFactory
+from listen_coach.drill.runner import Callbacks, DrillRunner, SourceFactory, resumed
 from listen_coach.errors import UserError
 
 if TYPE_CHECKING:
@@ -53,6 +55,7 @@ if TYPE_CHECKING:
 DRILL_WORK = ("Recording", "Scoring the round", "Playing the passage", "Starting the round",
               "Saving the ticks", "Saving the round", "Resuming the round")
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class DrillSession:
@@ -253,27 +256,8 @@ class DrillSession:
         if detail is None:
             self.emit(Notice("That round is no longer in the database.", "warning"))
             return
-        card = self.library.card(row.exercise)
-        passage = self.library.passage(row.exercise)
-        solo = passage is not None and not row.speaker
-        drill = Drill("solo" if solo else "pair",
-                      (row.listener, None) if solo else (row.speaker or "", row.listener),
-                      row.exercise, row.exercise_title, store=self.store, clock=self.clock)
-        r = drill.current
-        r.uid, r.number = row.uid, 1
-        drill.session_uid = "resumed"
-        runner = DrillRunner(drill, self.transcriber, self.source_factory, card=card,
-                             passage=passage if solo else None)
-        speak = detail.phases.get("speak")
-        if speak is not None:
-            r.speak_text, r.turns = speak.text, list(speak.turns)
-            drill.phase = Phase.SUMMARY
-            summary = detail.phases.get("summary")
-            if summary is not None:
-                drill.end_summary(summary.text, save=False)  # stored, recording and all
-                self.after_phase(runner)
-                return
-        self._show(runner)  # the first phase not saved yet, same uid
+        self.after_phase(resumed(detail, self.library, self.transcriber, self.source_factory,
+                                 self.store, self.clock))
 
     def discard(self, row: RoundRow) -> None:
         def run() -> None:
@@ -289,6 +273,36 @@ class DrillSession:
         except UserError as exc:
             self.emit(Notice(f"Rounds will not be saved: {exc}", "warning"))
             return None
+
+    # ----- before a drill -------------------------------------------------------------
+
+    def check_microphone(self, should_stop: Callable[[], bool], heard: Heard) -> None:
+        """Level and live captions of the chosen input until `should_stop()`."""
+        self.lanes["capture"].submit("The microphone check", listen, self.source_factory,
+                                     self.transcriber, should_stop, heard)
+
+    def learn_voice(self, name: str, should_stop: Callable[[], bool],
+                    on_level: Callable[[float], None],
+                    then: Callable[[Enrolment | str], None]) -> None:
+        """Record `name` for a few seconds and learn the voice (drill/voices.py);
+        `then` gets the enrolment, or the sentence that says what to redo. Not
+        called when stopped first."""
+        def run() -> None:
+            from listen_coach.drill.voices import learn_voice
+
+            try:
+                voice = learn_voice(self.source_factory("enrol", 1, None), name,
+                                    should_stop, on_level)
+            except Exception as exc:  # noqa: BLE001 - the screen asks again, in words
+                if not isinstance(exc, UserError):
+                    log.exception("learning a voice failed")
+                then(str(exc) if isinstance(exc, UserError)
+                     else sentence("Learning the voice", exc))
+                return
+            if voice is not None:
+                then(voice)
+
+        self.lanes["capture"].submit("Recording the voice", run)
 
     # ----- during a drill -------------------------------------------------------------
 

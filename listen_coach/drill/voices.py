@@ -1,10 +1,10 @@
 """Voice enrolment for a one-microphone pair drill: each partner talks for a few
 seconds, and the drill can then tell their voices apart (turns/one_mic.py).
 
-UI-free: the setup screen runs `record_voice` in a thread worker and shows the
-level; `turns.one_mic.enroll` turns each clip into an enrolment and `enrol_pair`
-checks the two, each saying in one sentence what to redo (silence, too little
-speech, two voices too alike).
+UI-free: the drill session runs `learn_voice` on its capture lane while the
+enrolment screen shows the level (drill/session.py); `turns.one_mic.enroll`
+turns each clip into an enrolment and `enrol_pair` checks the two, each saying in
+one sentence what to redo (silence, too little speech, two voices too alike).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import numpy as np
 
 from listen_coach.audio.sources import AudioSource
 from listen_coach.errors import UserError
-from listen_coach.turns.one_mic import Enrolment, check_pair
+from listen_coach.turns.one_mic import Enrolment, check_pair, enroll
 
 #: How long each partner talks. Enrolment needs 1 s of speech at the least
 #: (one_mic.MIN_ENROL_SPEECH); six seconds of talking leaves room for pauses.
@@ -48,6 +48,15 @@ def record_voice(source: AudioSource, seconds: float = ENROL_SECONDS,
     finally:
         source.stop()
     return np.concatenate(blocks) if blocks else np.zeros(0, np.float32)
+
+
+def learn_voice(source: AudioSource, name: str, should_stop: Callable[[], bool],
+                on_level: Callable[[float], None] | None = None) -> Enrolment | None:
+    """Record `name` for ENROL_SECONDS and learn the voice; None when stopped
+    first. A UserError says what to redo (no microphone, silence, too little
+    speech)."""
+    clip = record_voice(source, should_stop=should_stop, on_level=on_level)
+    return None if should_stop() else enroll(name, clip)
 
 
 def enrol_pair(first: Enrolment, second: Enrolment) -> tuple[Enrolment, Enrolment]:

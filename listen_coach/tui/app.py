@@ -126,12 +126,6 @@ class ListenCoachApp(App):
         called "Jo [/]" must not break the screen (screens' notify lands here too)."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
-    def worker_failed(self, what: str, exc: Exception) -> None:
-        """A screen's own background work failed (tui/workers.py): one sentence."""
-        from listen_coach.drill.events import sentence
-
-        self.notify(sentence(what, exc), severity="error", timeout=20)
-
     @on(msg.StatusWanted)
     def refresh_status(self) -> None:
         from listen_coach import models

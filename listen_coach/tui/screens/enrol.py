@@ -10,12 +10,11 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from listen_coach.drill.voices import ENROL_SECONDS, PROMPT, enrol_pair, record_voice
+from listen_coach.drill.voices import ENROL_SECONDS, PROMPT, enrol_pair
 from listen_coach.errors import UserError
-from listen_coach.tui.base import coach
+from listen_coach.tui.base import coach, later
 from listen_coach.tui.widgets import meter_bar
-from listen_coach.tui.workers import background
-from listen_coach.turns.one_mic import enroll
+from listen_coach.turns.one_mic import Enrolment
 
 
 class EnrolScreen(ModalScreen):
@@ -26,7 +25,7 @@ class EnrolScreen(ModalScreen):
     def __init__(self, names: tuple[str, str]):
         super().__init__()
         self.names = names
-        self.voices: list = []
+        self.voices: list[Enrolment] = []
         self.recording = False
         self.gone = False  # cancelled or closed: a recording in flight stops, unreported
 
@@ -46,7 +45,7 @@ class EnrolScreen(ModalScreen):
     def _ask(self, status: str = "") -> None:
         name = self.names[len(self.voices)]
         self.query_one("#enrol-who", Static).update(
-            f"[b]{name}[/b]: press space, then talk for {ENROL_SECONDS:g} seconds.")
+            f"[b]{escape(name)}[/b]: press space, then talk for {ENROL_SECONDS:g} seconds.")
         self.query_one("#enrol-status", Static).update(status)
 
     def action_record(self) -> None:
@@ -58,20 +57,15 @@ class EnrolScreen(ModalScreen):
         self.query_one("#enrol-status", Static).update("Recording…")
         self._record(name)
 
-    @background("Recording the voice", group="enrol")
     def _record(self, name: str) -> None:
-        app = self.app
-        try:
-            source = coach(app).session.source_factory("enrol", 1, None)
-            clip = record_voice(source, should_stop=lambda: self.gone,
-                                on_level=lambda db: app.call_from_thread(self._level, db))
-            if self.gone:
-                return
-            voice = enroll(name, clip)
-        except UserError as exc:
-            app.call_from_thread(self._failed, str(exc))
-            return
-        app.call_from_thread(self._enrolled, voice)
+        coach(self).session.learn_voice(name, lambda: self.gone, later(self, self._level),
+                                        later(self, self._learnt))
+
+    def _learnt(self, voice: Enrolment | str) -> None:
+        if isinstance(voice, str):
+            self._failed(voice)
+        else:
+            self._enrolled(voice)
 
     def _level(self, db: float) -> None:
         if self.gone:
@@ -82,22 +76,22 @@ class EnrolScreen(ModalScreen):
         if self.gone:
             return
         self.recording = False
-        self._ask(f"[b]Again, please.[/b] {reason}")
+        self._ask(f"[b]Again, please.[/b] {escape(reason)}")
 
-    def _enrolled(self, voice) -> None:
+    def _enrolled(self, voice: Enrolment) -> None:
         if self.gone:
             return
         self.recording = False
         self.voices.append(voice)
         if len(self.voices) < 2:
-            self._ask(f"✔ {voice.name}'s voice is learnt ({voice.speech_seconds:.1f} s of "
+            self._ask(f"✔ {escape(voice.name)}'s voice is learnt ({voice.speech_seconds:.1f} s of "
                       "speech).")
             return
         try:
             pair = enrol_pair(*self.voices)
         except UserError as exc:
             self.voices.clear()
-            self._ask(f"[b]Both again, please.[/b] {exc}")
+            self._ask(f"[b]Both again, please.[/b] {escape(str(exc))}")
             return
         self.dismiss(pair)
 
