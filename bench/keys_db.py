@@ -56,9 +56,12 @@ def bench_keys_db_unreachable(rows: list[dict]) -> None:
             assert time.monotonic() < deadline, f"never reached {name}"
             await asyncio.sleep(0.05)
 
+    apps = []
+
     async def run() -> None:
         app = make_app(transcriber=transcriber, source_factory=source,
                        microphone_status=lambda: "mic")
+        apps.append(app)
         async with app.run_test(size=(100, 30)) as pilot:
             await reach(app, "HomeScreen")
             await time_keys(app, "home")
@@ -94,6 +97,8 @@ def bench_keys_db_unreachable(rows: list[dict]) -> None:
             asyncio.run(run())
         finally:
             server.close()
+            for app in apps:  # writes still trying the server, before the folder goes
+                app.session.wait(60)
             for k, v in old.items():
                 os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
     every = sorted(w * 1000 for ws in waits.values() for w in ws)

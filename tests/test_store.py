@@ -240,6 +240,27 @@ def test_lost_postgres_connection_is_retried_reported_and_kept(postgres, tmp_pat
     assert detail.row.score == 72 and detail.row.status == "done"
 
 
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as sock:  # bound, then closed: connections are refused
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_pruning_and_forgetting_on_an_unreachable_database_are_one_sentence(tmp_path):
+    """The app prunes old recordings as it opens the store, and `forget` writes at
+    once: neither may end in a driver traceback when the server is not there."""
+    store = open_store(tmp_path / "data",
+                       database=f"postgresql://lc:lc@127.0.0.1:{_closed_port()}/lc")
+    with pytest.raises(StoreError, match="cannot be reached .*refused"):
+        store.prune_recordings(30)
+    with pytest.raises(StoreError, match="cannot be reached"):
+        store.forget("Sam")
+    with pytest.raises(StoreError, match="cannot be read"):
+        store.unfinished()
+
+
 def test_cli_export_report_forget(tmp_path, hermetic_settings):
     store = open_store()
     uid = _round(store)

@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -100,16 +101,23 @@ class Store(StoreReads):
                                  f"({exc.strerror or exc}).") from None
             self._migrated = True
 
-    def read(self, fn: Callable[[Connection], Any]) -> Any:
+    @contextmanager
+    def reached(self, doing: str = "read") -> Iterator[None]:
+        """Work that must reach the database now (reads, `forget`, pruning): an
+        unreachable one is a StoreError saying so, not a driver traceback."""
         try:
-            self._ensure()
-            with self.engine.connect() as conn:
-                return fn(conn)
+            yield
         except DBAPIError as exc:
             if not unreachable(exc):
                 raise
-            raise StoreError(f"The database at {self.describe()} cannot be read "
+            raise StoreError(f"The database at {self.describe()} cannot be {doing} "
                              f"({reason(exc)}).") from None
+
+    def read(self, fn: Callable[[Connection], Any]) -> Any:
+        with self.reached():
+            self._ensure()
+            with self.engine.connect() as conn:
+                return fn(conn)
 
     def _run(self, op: str, args: dict) -> None:
         self._ensure()
@@ -341,13 +349,15 @@ class Store(StoreReads):
         """Remove a participant, their rounds, recordings and exported judgments."""
         from listen_coach.store.privacy import forget
 
-        return forget(self, participant)
+        with self.reached("reached"):
+            return forget(self, participant)
 
     def prune_recordings(self, keep_days: int) -> int:
         """Delete recordings older than `keep_days` (0 keeps them for ever)."""
         from listen_coach.store.privacy import prune_recordings
 
-        return prune_recordings(self, keep_days)
+        with self.reached("reached"):
+            return prune_recordings(self, keep_days)
 
 
 def open_store(data_path: Path | None = None, database: str | None = None) -> Store:
