@@ -101,3 +101,33 @@ def test_killed_recorder_keeps_what_was_written(tmp_path):
     assert 3.0 - 4096 / 16000 - 0.01 <= clip.duration <= 3.0
     assert dbfs(clip.samples) > -15
     assert path.stat().st_mode & 0o777 == 0o600
+    assert clip.cut_short is None  # its length was never written: nothing to compare
+
+
+@pytest.mark.parametrize("fmt", ["flac", "wav"])
+def test_a_file_cut_short_keeps_what_decodes_and_says_so(tmp_path, fmt):
+    """A copy that stopped half-way: its header still declares the whole length."""
+    whole = tmp_path / f"whole.{fmt}"
+    sf.write(whole, tone(8.0), 16000)
+    assert load_audio(whole).cut_short is None
+    data = whole.read_bytes()
+    cut = tmp_path / f"cut.{fmt}"
+    cut.write_bytes(data[:len(data) // 2])
+    clip = load_audio(cut)
+    assert 3.0 < clip.duration < 4.5
+    assert clip.cut_short is not None
+    assert clip.cut_short.startswith(f"the file is cut short: {clip.duration:.1f} s of its 8.0 s")
+
+
+def test_bytes_that_pass_for_audio_but_hold_none_are_a_clear_error(tmp_path):
+    (tmp_path / "bad.flac").write_bytes(b"garbage")
+    with pytest.raises(AudioFileError, match="holds no audio that can be decoded"):
+        load_audio(tmp_path / "bad.flac")
+
+
+def test_a_transcript_of_a_file_cut_short_carries_the_note(tmp_path, transcriber):
+    sf.write(tmp_path / "whole.flac", tone(6.0), 16000)
+    data = (tmp_path / "whole.flac").read_bytes()
+    (tmp_path / "cut.flac").write_bytes(data[:len(data) // 2])
+    result = transcriber.transcribe(tmp_path / "cut.flac")
+    assert result.notes[0].startswith("the file is cut short")

@@ -282,6 +282,12 @@ def test_cli_export_report_forget(tmp_path, hermetic_settings):
     run = subprocess.run([*cli, "report", "--workshop", "Spring", "--out", str(report)],
                          capture_output=True, text=True)
     assert run.returncode == 0 and 'class="chart progress"' in report.read_text()
+    for bad in (["export", "--bundle", str(tmp_path)],
+                ["report", "--out", str(tmp_path / "no" / "such" / "report.html")],
+                ["export", "--out", str(tmp_path / "no" / "rounds.csv")]):
+        run = subprocess.run([*cli, *bad], capture_output=True, text=True)
+        assert run.returncode == 2 and "Traceback" not in run.stderr, run.stderr
+        assert "is a folder; give a file name" in run.stderr or "does not exist" in run.stderr
     run = subprocess.run([*cli, "report", "--workshop", "Nope"], capture_output=True, text=True)
     assert run.returncode == 2 and "No workshop called 'Nope'" in run.stderr
     run = subprocess.run([*cli, "forget", "Alex", "--yes"], capture_output=True, text=True)

@@ -10,7 +10,7 @@ which is the first guard against hallucinated text.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -131,14 +131,19 @@ class Transcriber:
     def transcribe(self, audio: np.ndarray | str | Path, beam_size: int | None = None
                    ) -> Transcript:
         """Transcribe a take: a path to any audio file, or 16 kHz mono float32 samples."""
+        cut_short = None
         if isinstance(audio, np.ndarray):
             samples = audio
         else:
-            samples = load_audio(audio).samples
+            clip = load_audio(audio)
+            samples, cut_short = clip.samples, clip.cut_short
         take = np.ascontiguousarray(samples, dtype=np.float32)
         if take.ndim > 1:
             take = take.mean(axis=1)
-        return self._transcribe(take, beam_size)
+        result = self._transcribe(take, beam_size)
+        if cut_short:
+            result = replace(result, notes=(cut_short, *result.notes))
+        return result
 
     def _transcribe(self, audio: np.ndarray, beam_size: int | None) -> Transcript:
         duration = len(audio) / SAMPLE_RATE

@@ -14,6 +14,9 @@ import numpy as np
 from listen_coach.errors import AudioFileError
 
 SAMPLE_RATE = 16_000
+#: Decoded audio this much shorter than the header declares is "cut short"; below
+#: it, resampling and codec padding (a few ms) are not mistaken for damage.
+CUT_SHORT_SLACK_S = 0.25
 
 
 @dataclass(frozen=True)
@@ -24,10 +27,22 @@ class AudioClip:
     sample_rate: int
     source_channels: int
     source_rate: int
+    #: How long the file's header says it is (FLAC, WAV), when it says.
+    declared_seconds: float | None = None
 
     @property
     def duration(self) -> float:
         return len(self.samples) / self.sample_rate
+
+    @property
+    def cut_short(self) -> str | None:
+        """A sentence when the file ends before its header says (a recording cut off
+        by a crash or a copy that stopped); what decoded is kept all the same."""
+        declared = self.declared_seconds
+        if declared is None or self.duration >= declared - CUT_SHORT_SLACK_S:
+            return None
+        return (f"the file is cut short: {self.duration:.1f} s of its {declared:.1f} s "
+                "could be read")
 
     @property
     def channels(self) -> int:
@@ -68,6 +83,7 @@ def load_audio(path: str | Path, stereo: bool = False) -> AudioClip:
                 f"{path} has one channel; the one-channel-per-partner mode (--stereo) needs a "
                 f"two-channel recording with one partner on each side."
             )
+        declared = _declared_seconds(path, stream)
         layout = "stereo" if stereo else "mono"
         resampler = av.AudioResampler(format="flt", layout=layout, rate=SAMPLE_RATE)
         chunks: list[np.ndarray] = []
@@ -84,11 +100,50 @@ def load_audio(path: str | Path, stereo: bool = False) -> AudioClip:
                     f"{path} is not a readable audio file ({_reason(exc)})."
                 ) from None
             # A file cut short mid-way (a crash while recording): keep what decoded.
+    if not chunks:
+        # FFmpeg took it for audio (a few bytes pass its probe), or a take was
+        # stopped before its first block: either way there is nothing to use.
+        raise AudioFileError(f"{path} holds no audio that can be decoded: it is damaged, "
+                             "or not an audio file.")
     data = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
     data = data.astype(np.float32, copy=False)
     if stereo:
         data = data.reshape(-1, 2)
-    return AudioClip(data, SAMPLE_RATE, source_channels, source_rate)
+    return AudioClip(data, SAMPLE_RATE, source_channels, source_rate, declared)
+
+
+def _declared_seconds(path: Path, stream) -> float | None:
+    """The length the file's own header gives: FLAC's STREAMINFO (FFmpeg's stream
+    duration), or a WAV data chunk's size (FFmpeg derives WAV lengths from the file
+    size, which a cut-off file shrinks with it). None where the format keeps no
+    length up front (Ogg, MP3)."""
+    if path.suffix.lower() == ".wav":
+        return _wav_seconds(path)
+    # FLAC's total of 0 means "not known" (a take whose writer never closed it).
+    if stream.codec_context.name == "flac" and stream.duration and stream.time_base:
+        return float(stream.duration * stream.time_base)
+    return None
+
+
+def _wav_seconds(path: Path) -> float | None:
+    import struct
+
+    with open(path, "rb") as f:
+        head = f.read(4096)
+    if head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+        return None
+    pos, block, rate = 12, 0, 0
+    while pos + 8 <= len(head):
+        tag, size = head[pos:pos + 4], struct.unpack("<I", head[pos + 4:pos + 8])[0]
+        if tag == b"fmt " and pos + 24 <= len(head):
+            rate, _, block = struct.unpack("<IIH", head[pos + 12:pos + 22])
+        elif tag == b"data":
+            # 0 and 0xFFFFFFFF mean "unknown" (a stream still being written).
+            if not block or not rate or size in (0, 0xFFFFFFFF):
+                return None
+            return size / block / rate
+        pos += 8 + size + (size & 1)
+    return None
 
 
 def _reason(exc: BaseException) -> str:

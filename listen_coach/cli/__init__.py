@@ -121,7 +121,7 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
         print(f"(no speech found in {result.duration:.1f} s of audio)")
     for seg in result.segments:
         print(f"[{_clock(seg.start)} - {_clock(seg.end)}] {seg.text}")
-    for note in result.notes:
+    for note in (clip.cut_short, *result.notes) if clip.cut_short else result.notes:
         print(f"note: {note}", file=sys.stderr)
     return 0
 

@@ -15,11 +15,26 @@ def _store():
     return open_store()
 
 
-def _write(text: str, out: str | None) -> None:
+def _output(out: str, example: str) -> Path:
+    """Where a command writes: a file in a folder that exists (said in one sentence
+    otherwise, before any work)."""
+    path = Path(out).expanduser()
+    if path.is_dir():
+        raise UserError(f"{path} is a folder; give a file name such as {example}.")
+    if not path.absolute().parent.is_dir():
+        raise UserError(f"The folder {path.absolute().parent} does not exist; make it first "
+                        "or write somewhere else.")
+    return path
+
+
+def _write(text: str, out: str | None, example: str) -> None:
     if out:
-        path = Path(out)
-        path.write_text(text, encoding="utf-8")
-        path.chmod(0o600)
+        path = _output(out, example)
+        try:
+            path.write_text(text, encoding="utf-8")
+            path.chmod(0o600)
+        except OSError as exc:
+            raise UserError(f"Cannot write {path} ({exc.strerror or exc}).") from None
         print(f"wrote {path}", file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -40,13 +55,17 @@ def cmd_export(args: argparse.Namespace) -> int:
               "also takes a participant's lines out of it")
         return 0
     if args.bundle:
-        n = export.write_bundle(store, Path(args.bundle), args.workshop)
+        path = _output(args.bundle, "workshop.zip")
+        try:
+            n = export.write_bundle(store, path, args.workshop)
+        except OSError as exc:
+            raise UserError(f"Cannot write {path} ({exc.strerror or exc}).") from None
         print(f"wrote {n} round(s) to {args.bundle}; merge it elsewhere with "
               f"`listen-coach import {args.bundle}`")
         return 0
     text = export.to_csv(store, args.workshop) if args.format == "csv" else export.to_json(
         store, args.workshop)
-    _write(text, args.out)
+    _write(text, args.out, f"rounds.{args.format}")
     return 0
 
 
@@ -68,7 +87,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.workshop and args.workshop not in store.workshops():
         known = ", ".join(store.workshops()) or "none yet"
         raise UserError(f"No workshop called {args.workshop!r} (workshops: {known}).")
-    _write(render(store, args.workshop), args.out)
+    _write(render(store, args.workshop), args.out, "report.html")
     return 0
 
 
