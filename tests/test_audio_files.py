@@ -123,6 +123,8 @@ def test_bytes_that_pass_for_audio_but_hold_none_are_a_clear_error(tmp_path):
     (tmp_path / "bad.flac").write_bytes(b"garbage")
     with pytest.raises(AudioFileError, match="holds no audio that can be decoded"):
         load_audio(tmp_path / "bad.flac")
+    sf.write(tmp_path / "none.wav", np.zeros(0, np.float32), 16000)  # a well-formed header
+    assert load_audio(tmp_path / "none.wav").duration == 0  # an empty take, not damage
 
 
 def test_a_transcript_of_a_file_cut_short_carries_the_note(tmp_path, transcriber):

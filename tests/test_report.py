@@ -58,6 +58,12 @@ def test_report_html_holds_every_chart(tmp_path):
     assert "+32 since the first round" in page  # Alex: rounds 1, 3, 5: 50 -> 82
     assert "<script" not in page and "http" not in page  # self-contained, offline
     assert page.count('class="chart agreement"') == 1
+    # The components are called what the results screen calls them.
+    legend = page[page.index('<p class="legend">'):]
+    legend = legend[:legend.index("</p>")]
+    for shown in ("Points caught", "Accuracy", "Question", "Feelings", "Own words"):
+        assert shown in legend
+    assert "faithfulness" not in legend and "paraphrase" not in legend
 
 
 def test_report_shows_the_agreement_with_the_speakers(tmp_path):

@@ -245,13 +245,14 @@ def test_the_microphone_check_captions_on_the_capture_lane_and_says_when_there_i
             into.append(value)
         return add
 
-    heard = Heard(noted(named), noted(levels), noted(captions))
+    heard = Heard(noted(named), lambda what, why: named.append(f"{what}: {why}"),
+                  noted(levels), noted(captions))
     session = _session(lambda: open_store(tmp_path / "data", database=""), transcriber,
                        lambda phase, ch, rec: FileSource(speech_dir / "mentor-lead.wav",
                                                                   realtime=False))
     session.check_microphone(lambda: False, heard)  # the file ends: the check ends
     assert session.wait(120)
-    assert named == ["Listening on mentor-lead.wav"]
+    assert named == ["mentor-lead.wav"]
     assert levels and all(-100 <= db <= 0 for db in levels)
     assert captions[-1].committed.strip(), captions[-1]
     assert "session-capture" in threads and threading.main_thread().name not in threads

@@ -100,9 +100,8 @@ def load_audio(path: str | Path, stereo: bool = False) -> AudioClip:
                     f"{path} is not a readable audio file ({_reason(exc)})."
                 ) from None
             # A file cut short mid-way (a crash while recording): keep what decoded.
-    if not chunks:
-        # FFmpeg took it for audio (a few bytes pass its probe), or a take was
-        # stopped before its first block: either way there is nothing to use.
+    if not chunks and not _valid_empty(path):
+        # FFmpeg took it for audio (a few bytes pass its probe) but no sample came out.
         raise AudioFileError(f"{path} holds no audio that can be decoded: it is damaged, "
                              "or not an audio file.")
     data = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
@@ -110,6 +109,17 @@ def load_audio(path: str | Path, stereo: bool = False) -> AudioClip:
     if stereo:
         data = data.reshape(-1, 2)
     return AudioClip(data, SAMPLE_RATE, source_channels, source_rate, declared)
+
+
+def _valid_empty(path: Path) -> bool:
+    """A well-formed file with no frames (a take stopped before its first block), as
+    libsndfile reads its header; not a few stray bytes FFmpeg's probe let through."""
+    import soundfile
+
+    try:
+        return soundfile.info(str(path)).frames == 0
+    except (RuntimeError, soundfile.LibsndfileError):
+        return False
 
 
 def _declared_seconds(path: Path, stream) -> float | None:

@@ -59,7 +59,7 @@ def _read_text_or_audio(path_text: str, what: str) -> tuple[str, list[str]]:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from listen_coach.scoring.report import score_round
+    from listen_coach.scoring.report import LABELS, score_round
 
     speaker, notes = _read_text_or_audio(args.speaker, "the speaker")
     summary, more = _read_text_or_audio(args.summary, "the summary")
@@ -78,7 +78,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
     print(f"Score {result.overall}/100   points caught {result.covered}/{len(result.points)}")
-    print("  " + "  ".join(f"{k} {v:.0%}" for k, v in result.components.items()))
+    print("  " + "  ".join(f"{LABELS.get(k, k)} {v:.0%}" for k, v in result.components.items()))
     print("\nPoints:")
     for p in result.points:
         mark = "✔" if p.match.covered else "✘"

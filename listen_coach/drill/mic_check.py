@@ -22,10 +22,12 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Heard:
-    """Where the check reports, from the lane's thread: the input's name (or why
-    there is none), each block's level in dBFS, and the captions so far."""
+    """Where the check reports, from the lane's thread: the input's name once it is
+    open; `lost(what, why)` if there is none or it goes ("No microphone", "Microphone
+    lost"); each block's level in dBFS; and the captions so far."""
 
-    named: Callable[[str], None]
+    opened: Callable[[str], None]
+    lost: Callable[[str, str], None]
     level: Callable[[float], None]
     caption: Callable[[Caption], None]
 
@@ -39,16 +41,16 @@ def source_name(source: object) -> str:
 def listen(source_factory: SourceFactory, transcriber: Transcriber,
            should_stop: Callable[[], bool], heard: Heard) -> None:
     """Caption the input until `should_stop()`, the input ends, or it is lost; a
-    missing or lost microphone is said in `heard.named`, never raised."""
+    missing or lost microphone is told to `heard.lost`, never raised."""
     from listen_coach.asr.live import LiveCaptioner
 
     try:
         source = source_factory("check", 1, None)
         source.start()
     except UserError as exc:
-        heard.named(f"No microphone: {exc}")
+        heard.lost("No microphone", str(exc))
         return
-    heard.named(f"Listening on {source_name(source)}")
+    heard.opened(source_name(source))
     live = LiveCaptioner(transcriber, on_update=heard.caption)
     try:
         while not should_stop():
@@ -59,7 +61,7 @@ def listen(source_factory: SourceFactory, transcriber: Transcriber,
                 live.feed(block)
                 heard.level(max(source.levels))
     except UserError as exc:
-        heard.named(f"Microphone lost: {exc}")
+        heard.lost("Microphone lost", str(exc))
     finally:
         source.stop()
         final = live.close()

@@ -40,6 +40,10 @@ WEIGHTS = {"coverage": 0.40, "faithfulness": 0.15, "question": 0.15, "feelings":
 ISSUE_COST = 0.25
 INTERRUPTION_COST = 1 / 3
 ECHO_FREE = 0.2
+#: What each component is called wherever a person reads it: the results screen,
+#: the facilitator's report. Exports keep the keys.
+LABELS = {"coverage": "Points caught", "faithfulness": "Accuracy", "question": "Question",
+          "feelings": "Feelings", "paraphrase": "Own words", "interruptions": "Let them finish"}
 #: A question is on topic when this weighted share of its content words was said
 #: by the speaker (one salient shared word in a short question is enough).
 PERTINENT = 0.3

@@ -89,16 +89,25 @@ def bars_svg(rows: list[tuple[str, dict[str, float]]], keys: tuple[str, ...],
             shown = f"{value:.0f}" if unit == "%" else f"{value:.1f}".removesuffix(".0")
             y = y0 + ki * bar_h
             parts.append(f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h - 2}" '
-                         f'fill="{colours[key]}"><title>{_esc(name)} {key}: {shown}{unit}'
+                         f'fill="{colours[key]}"><title>{_esc(name)} {_label(key)}: {shown}{unit}'
                          f'</title></rect><text x="{label_w + w + 4:.1f}" y="{y + bar_h - 3}">'
                          f'{shown}{unit}</text>')
     return (f'<svg class="chart bars" role="img" width="{width}" height="{height}" '
             f'viewBox="0 0 {width} {height}">{"".join(parts)}</svg>')
 
 
+def _label(key: str) -> str:
+    """A chart key as a person reads it: a score component as the app names it
+    ("Points caught"), a count by its name ("Interruptions")."""
+    from listen_coach.scoring.report import LABELS
+
+    return LABELS[key] if key in COMPONENTS else key.capitalize()
+
+
 def _legend(keys: tuple[str, ...], colours: dict[str, str]) -> str:
     return '<p class="legend">' + "".join(
-        f'<span><i style="background:{colours[k]}"></i>{k}</span>' for k in keys) + "</p>"
+        f'<span><i style="background:{colours[k]}"></i>{_label(k)}</span>' for k in keys
+    ) + "</p>"
 
 
 def _share(a: audit.Agreement) -> str:

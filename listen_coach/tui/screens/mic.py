@@ -33,13 +33,14 @@ class MicCheckScreen(Screen):
         self._stopping = False
         coach(self).session.check_microphone(
             lambda: self._stopping,
-            Heard(named=later(self, self._show_name), level=later(self, self._show_level),
-                  caption=later(self, self._show)))
+            Heard(opened=later(self, self._opened), lost=later(self, self._lost),
+                  level=later(self, self._show_level), caption=later(self, self._show)))
 
-    def _show_name(self, text: str) -> None:
-        head, sep, rest = text.partition(": ")
-        self.query_one("#mic-name", Static).update(
-            f"[b]{escape(head)}:[/b] {escape(rest)}" if sep else escape(text))
+    def _opened(self, name: str) -> None:
+        self.query_one("#mic-name", Static).update(f"Listening on [b]{escape(name)}[/b]")
+
+    def _lost(self, what: str, why: str) -> None:
+        self.query_one("#mic-name", Static).update(f"[b]{escape(what)}:[/b] {escape(why)}")
 
     def _show_level(self, db: float) -> None:
         self.query_one("#meter", Static).update(meter_bar(db))

@@ -18,13 +18,10 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from listen_coach.drill.runner import DrillRunner
 from listen_coach.scoring.coverage import CONFLICT_WORDS
-from listen_coach.scoring.report import DrillScore
+from listen_coach.scoring.report import LABELS, DrillScore
 from listen_coach.tui import messages as msg
 from listen_coach.tui.widgets import share_bar, timeline
 from listen_coach.turns.overlaps import OverlapEvent
-
-LABELS = {"coverage": "Points caught", "faithfulness": "Accuracy", "question": "Question",
-          "feelings": "Feelings", "paraphrase": "Own words", "interruptions": "Let them finish"}
 
 
 def results_text(score: DrillScore, listener: str, speaker: str,
