@@ -16,7 +16,6 @@ unfinished round is offered for resume at the next start.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal, TypeVar
 
@@ -55,7 +54,6 @@ if TYPE_CHECKING:
 DRILL_WORK = ("Recording", "Scoring the round", "Playing the passage", "Starting the round",
               "Saving the ticks", "Saving the round", "Resuming the round")
 T = TypeVar("T")
-log = logging.getLogger(__name__)
 
 
 class DrillSession:
@@ -284,25 +282,12 @@ class DrillSession:
     def learn_voice(self, name: str, should_stop: Callable[[], bool],
                     on_level: Callable[[float], None],
                     then: Callable[[Enrolment | str], None]) -> None:
-        """Record `name` for a few seconds and learn the voice (drill/voices.py);
-        `then` gets the enrolment, or the sentence that says what to redo. Not
-        called when stopped first."""
-        def run() -> None:
-            from listen_coach.drill.voices import learn_voice
+        """Record `name` for a few seconds and learn the voice; `then` gets the
+        enrolment, or the sentence that says what to redo (drill/voices.py)."""
+        from listen_coach.drill.voices import learn_voice
 
-            try:
-                voice = learn_voice(self.source_factory("enrol", 1, None), name,
-                                    should_stop, on_level)
-            except Exception as exc:  # noqa: BLE001 - the screen asks again, in words
-                if not isinstance(exc, UserError):
-                    log.exception("learning a voice failed")
-                then(str(exc) if isinstance(exc, UserError)
-                     else sentence("Learning the voice", exc))
-                return
-            if voice is not None:
-                then(voice)
-
-        self.lanes["capture"].submit("Recording the voice", run)
+        self.lanes["capture"].submit("Recording the voice", learn_voice, self.source_factory,
+                                     name, should_stop, on_level, then)
 
     # ----- during a drill -------------------------------------------------------------
 

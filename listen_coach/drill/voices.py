@@ -9,13 +9,21 @@ one sentence what to redo (silence, too little speech, two voices too alike).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from listen_coach.audio.sources import AudioSource
+from listen_coach.drill.events import sentence
 from listen_coach.errors import UserError
 from listen_coach.turns.one_mic import Enrolment, check_pair, enroll
+
+if TYPE_CHECKING:
+    from listen_coach.drill.runner import SourceFactory
+
+log = logging.getLogger(__name__)
 
 #: How long each partner talks. Enrolment needs 1 s of speech at the least
 #: (one_mic.MIN_ENROL_SPEECH); six seconds of talking leaves room for pauses.
@@ -50,13 +58,25 @@ def record_voice(source: AudioSource, seconds: float = ENROL_SECONDS,
     return np.concatenate(blocks) if blocks else np.zeros(0, np.float32)
 
 
-def learn_voice(source: AudioSource, name: str, should_stop: Callable[[], bool],
-                on_level: Callable[[float], None] | None = None) -> Enrolment | None:
-    """Record `name` for ENROL_SECONDS and learn the voice; None when stopped
-    first. A UserError says what to redo (no microphone, silence, too little
-    speech)."""
-    clip = record_voice(source, should_stop=should_stop, on_level=on_level)
-    return None if should_stop() else enroll(name, clip)
+def learn_voice(source_factory: SourceFactory, name: str, should_stop: Callable[[], bool],
+                on_level: Callable[[float], None],
+                then: Callable[[Enrolment | str], None]) -> None:
+    """Record `name` for ENROL_SECONDS and learn the voice; `then` gets the
+    enrolment, or one sentence saying what to redo (no microphone, silence, too
+    little speech, or an error of any other kind, named). Not called when
+    `should_stop()` came first."""
+    try:
+        clip = record_voice(source_factory("enrol", 1, None), should_stop=should_stop,
+                            on_level=on_level)
+        if should_stop():
+            return
+        voice = enroll(name, clip)
+    except Exception as exc:  # noqa: BLE001 - the screen asks again, in words
+        if not isinstance(exc, UserError):
+            log.exception("learning a voice failed")
+        then(str(exc) if isinstance(exc, UserError) else sentence("Learning the voice", exc))
+        return
+    then(voice)
 
 
 def enrol_pair(first: Enrolment, second: Enrolment) -> tuple[Enrolment, Enrolment]:
