@@ -48,3 +48,32 @@ def test_names_with_brackets_on_the_resume_offer_the_home_screen_and_a_drill(tra
             app.exit()
 
     asyncio.run(run())
+
+
+def test_names_with_brackets_on_the_enrolment_screen(tmp_path):
+    """Each partner's name is asked for, and a failed take explained, as typed."""
+    import numpy as np
+    import soundfile as sf
+
+    from listen_coach.audio.sources import FileSource
+    from listen_coach.tui.screens.enrol import EnrolScreen
+
+    sf.write(tmp_path / "quiet.wav", np.zeros(16000 * 6, np.float32), 16000)
+    app = make_app(load_settings(), microphone_status=lambda: "mic", list_devices=lambda: [],
+                   source_factory=lambda phase, ch, rec: FileSource(tmp_path / "quiet.wav",
+                                                                    realtime=False))
+
+    async def run():
+        async with app.run_test(size=(100, 30)) as pilot:
+            app.push_screen(EnrolScreen((ODD, ODDER)))
+            await _until(lambda: isinstance(app.screen, EnrolScreen)
+                         and bool(app.screen.query("#enrol-who")))
+            assert f"{ODD}: press space" in str(app.screen.query_one("#enrol-who").render())
+            await pilot.press("space")  # silence: asked again, the reason shown as text
+            await _until(lambda: "Again, please." in str(
+                app.screen.query_one("#enrol-status").render()))
+            status = str(app.screen.query_one("#enrol-status").render())
+            assert f"{ODD}'s enrolment clip has no speech" in status
+            app.exit()
+
+    asyncio.run(run())
