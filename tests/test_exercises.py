@@ -113,6 +113,20 @@ def test_unreadable_audio_is_caught_by_the_deep_check(tmp_path):
     assert problems and "not a readable audio file" in problems[0].message
 
 
+def test_a_passage_recording_cut_short_is_caught_by_the_deep_check(tmp_path):
+    import numpy as np
+    import soundfile as sf
+
+    t = np.arange(16000 * 12) / 16000
+    sf.write(tmp_path / "whole.flac", (0.3 * np.sin(2 * np.pi * 220 * t)).astype("float32"),
+             16000)
+    data = (tmp_path / "whole.flac").read_bytes()
+    (tmp_path / "a.flac").write_bytes(data[:len(data) * 2 // 3])
+    problems = load_pack(_passage_pack(tmp_path, audio="a.flac"), check_audio=True).problems
+    assert problems and "is cut short" in problems[0].message and "of its 12.0 s" in \
+        problems[0].message
+
+
 def test_non_utf8_and_empty_packs(tmp_path):
     latin = tmp_path / "latin.toml"
     latin.write_bytes('[pack]\nname = "Café"\n'.encode("latin-1"))

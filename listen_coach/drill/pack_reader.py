@@ -239,6 +239,9 @@ def _audio(r: _Reader, value: object, line: int | None, what: str,
             if clip.duration < 5:
                 r.problem(where, f"{what}: audio file {name} lasts only {clip.duration:.1f} s.")
                 return None
+            if clip.cut_short:  # it would stop part-way through the passage
+                r.problem(where, f"{what}: audio file {name}: {clip.cut_short}.")
+                return None
         out[rate] = path
     return out
 
