@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 #: Every install takes its versions, and the build backend's, from the lockfile.
-LOCK := -c requirements.lock --build-constraint requirements.lock
+LOCK := -c requirements.txt --build-constraint requirements.txt
 
 .DEFAULT_GOAL := help
 .PHONY: help setup setup-test system system-test models run demo test bench train-scorer exercises-audio lint check clean
@@ -20,7 +20,7 @@ system:
 system-test:
 	@bash scripts/setup-system.sh --test
 
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@echo "setup: installing Python packages into $(VENV) (first time takes a few minutes)"
 	@# pip itself is pinned too: --build-constraint (the build backend's versions) needs 25.3+.

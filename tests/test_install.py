@@ -1,5 +1,5 @@
 """What `make setup` installs is declared and pinned once: every runtime and extra
-dependency in pyproject.toml has its exact version in requirements.lock, and the
+dependency in pyproject.toml has its exact version in requirements.txt, and the
 voice encoder's weights (installed --no-deps) are the `voices` extra's pin."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ def _name(requirement: str) -> str:
 
 def _locked() -> dict[str, str]:
     pins = {}
-    for line in (ROOT / "requirements.lock").read_text().splitlines():
+    for line in (ROOT / "requirements.txt").read_text().splitlines():
         if line and not line.startswith("#"):
             name, _, version = line.partition("==")
             pins[name.lower().replace("_", "-")] = version
@@ -32,7 +32,7 @@ def test_every_declared_dependency_is_locked_to_one_version():
         if extra != "train":  # torch comes from its CPU index, by `make train-scorer`
             declared += requirements
     missing = sorted({_name(r) for r in declared} - set(locked))
-    assert not missing, f"declared but not in requirements.lock: {missing}"
+    assert not missing, f"declared but not in requirements.txt: {missing}"
     for requirement in declared:  # an exact pin in pyproject agrees with the lock
         if "==" in requirement:
             name, version = requirement.split("==")

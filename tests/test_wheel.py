@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def installed(tmp_path_factory) -> dict[str, str]:
     out = tmp_path_factory.mktemp("wheel")
     built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet",
-                            "--build-constraint", str(ROOT / "requirements.lock"),
+                            "--build-constraint", str(ROOT / "requirements.txt"),
                             "-w", str(out), str(ROOT)], capture_output=True, text=True)
     assert built.returncode == 0, built.stderr[-2000:]
     [wheel] = out.glob("listen_coach-*.whl")
