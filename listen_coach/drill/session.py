@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal, TypeVar
 
+from listen_coach.drill import opening
 from listen_coach.drill.events import (
     Captioned,
     Failed,
@@ -28,10 +29,8 @@ from listen_coach.drill.events import (
     PhaseStarted,
     Played,
     ReadInstead,
-    Resumable,
     Scored,
     SessionEvent,
-    StatusChanged,
     TurnCue,
     WentHome,
     sentence,
@@ -134,59 +133,19 @@ class DrillSession:
 
     def open(self, check_store: bool = True) -> None:
         """Load the models and (unless only the demo is wanted) open the store and
-        offer an unfinished round, each on its own lane."""
-        self.lanes["models"].submit("Loading the speech model", self._warm_up)
+        offer an unfinished round, each on its own lane (drill/opening.py)."""
+        self.lanes["models"].submit("Loading the speech model", opening.warm_up,
+                                    self.transcriber, self.emit)
         if check_store:
-            self.lanes["store"].submit("Opening the sessions database", self._check_store)
-
-    def _warm_up(self) -> None:
-        try:
-            self.transcriber.load()
-            state = "ready"
-        except UserError as exc:
-            state = str(exc)
-        self.emit(StatusChanged("models", state))
-        try:  # every part of the scorer too, so the first results come quickly
-            from listen_coach.scoring.report import score_round
-
-            score_round("I stayed late three nights.", "You stayed late three nights?")
-        except UserError:
-            pass
-
-    def describe_store(self) -> str:
-        """The home screen's line about where rounds are saved ("" before it opens)."""
-        return self._store.status_line() if self._store is not None else ""
-
-    def _check_store(self) -> None:
-        """Open the store, prune old recordings, offer the last unfinished round."""
-        try:
-            store = self.store
-            store.try_flush()
-            store.prune_recordings(self.settings.store.keep_recordings_days)
-            left = store.unfinished()
-            self.emit(StatusChanged("store", self.describe_store()))
-        except UserError as exc:
-            self.emit(StatusChanged("store", f"✘ Sessions: {exc}"))
-            return
-        if left:
-            detail = store.round_detail(left[-1].uid)
-            self.emit(Resumable(left[-1], tuple(sorted(detail.phases)) if detail else ()))
+            self.lanes["store"].submit(
+                "Opening the sessions database", opening.check_store, lambda: self.store,
+                self.settings.store.keep_recordings_days, self.emit)
 
     def flush(self) -> None:
         """Write what the outbox kept, if the database is back (the app calls this
         every FLUSH_EVERY_S, so a server back mid-session gets the rounds)."""
-        self.lanes["store"].submit("Writing the changes kept on this computer", self._flush)
-
-    def _flush(self) -> None:
-        store = self._store
-        if store is None or not store.pending():
-            return
-        before, state = store.pending(), self.describe_store()
-        store.try_flush()
-        if self.describe_store() != state:
-            self.emit(StatusChanged("store", self.describe_store()))
-        if not store.pending():
-            self.emit(Notice(f"The database is back: {before} kept change(s) were written."))
+        self.lanes["store"].submit("Writing the changes kept on this computer",
+                                   lambda: opening.flush(self._store, self.emit))
 
     def with_store(self, what: str, job: Callable[[Store], T],
                    then: Callable[[T], None]) -> None:
