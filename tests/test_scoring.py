@@ -259,6 +259,20 @@ def test_a_split_off_clause_leaves_no_dangling_conjunction():
     assert not any(", and ," in p or " ," in p for p in points), points
 
 
+def test_an_um_heard_as_i_am_is_not_a_point_of_the_speaker():
+    # The demo talk as Whisper base writes it: "And, um, about six weeks before
+    # that" came out as "And I'm about six weeks before that".
+    points = [p.text for p in extract_points(
+        "And I'm about six weeks before that, our lead developer, Nadia, left for another "
+        "job. I'm at the station, the train left without me. I'm sure, he left the keys "
+        "on the bus.", limit=10)]
+    assert "About six weeks before that, our lead developer, Nadia, left for another job." \
+        in points, points
+    # A place or a state of the speaker is something they said of themselves.
+    assert any(p.startswith("I am at the station") for p in points), points
+    assert any(p.startswith("I am sure") for p in points), points
+
+
 # -- the report -------------------------------------------------------------------------
 
 def test_a_good_summary_beats_a_poor_one():

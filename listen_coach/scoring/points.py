@@ -137,6 +137,34 @@ def _could_be_person(tok) -> bool:
             and tok.text.istitle() and tok.text.isalpha() and len(tok.text) > 1)
 
 
+#: Nouns of a time phrase ("about six weeks before that", "a year ago").
+_TIME_NOUNS = {"second", "minute", "hour", "day", "night", "week", "fortnight", "month",
+               "year", "decade", "while", "bit", "time"}
+
+
+def _misheard_filler(sent) -> set[int]:
+    """Token indices of an "I am" that is a recogniser's reading of "um": "and I'm about
+    six weeks before that, our lead developer left" (the demo's take, with Whisper base).
+    It is an "I am" hung as a clause on a later verb that has a subject of its own,
+    with nothing on it but a time phrase: said so, it states nothing of the speaker.
+    "I'm at the station, the train left" (a place) and "I'm sure he left" keep it."""
+    for tok in sent:
+        if not (tok.lower_ in ("am", "'m") and tok.dep_ == "ccomp" and tok.head.i > tok.i
+                and any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.head.children)):
+            continue
+        kids = [c for c in tok.children if c.dep_ not in ("cc", "punct")]
+        subject = [c for c in kids if c.dep_ == "nsubj" and c.lower_ == "i"]
+        rest = [c for c in kids if c not in subject]
+        if len(subject) != 1 or not rest or any(c.dep_ not in ("advmod", "npadvmod", "prep")
+                                                for c in rest):
+            continue
+        phrase = [t for c in rest for t in c.subtree]
+        nouns = [t for t in phrase if t.pos_ in ("NOUN", "PROPN")]
+        if nouns and all(t.lemma_.lower() in _TIME_NOUNS for t in nouns):
+            return {subject[0].i, tok.i}
+    return set()
+
+
 def render(tokens, resolve: dict[int, str]) -> str:
     parts = []
     for t in tokens:
@@ -170,7 +198,9 @@ def extract_points(transcript: str, limit: int | None = None) -> list[Point]:
         # she will not": someone unnamed became the subject in between, in the same
         # sentence, so "she" stays "she". Across sentences the last name still holds.
         unnamed_subject = False
+        misheard = _misheard_filler(sent)
         for clause in clauses(sent):
+            clause = [t for t in clause if t.i not in misheard]
             resolve: dict[int, str] = {}
             for t in clause:
                 if _could_be_person(t):
