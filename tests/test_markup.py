@@ -66,8 +66,10 @@ def test_names_with_brackets_on_the_enrolment_screen(tmp_path):
     async def run():
         async with app.run_test(size=(100, 30)) as pilot:
             app.push_screen(EnrolScreen((ODD, ODDER)))
+            # The prompt is filled in after the screen mounts: wait for its words.
             await _until(lambda: isinstance(app.screen, EnrolScreen)
-                         and bool(app.screen.query("#enrol-who")))
+                         and bool(app.screen.query("#enrol-who"))
+                         and "press space" in str(app.screen.query_one("#enrol-who").render()))
             assert f"{ODD}: press space" in str(app.screen.query_one("#enrol-who").render())
             await pilot.press("space")  # silence: asked again, the reason shown as text
             await _until(lambda: "Again, please." in str(
