@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from listen_coach.scoring.amounts import TIME_UNITS
 from listen_coach.scoring.feelings import names_a_feeling
 from listen_coach.scoring.lexical import weight
 from listen_coach.scoring.nlp import expand_contractions, parse, strip_fillers
@@ -137,9 +138,8 @@ def _could_be_person(tok) -> bool:
             and tok.text.istitle() and tok.text.isalpha() and len(tok.text) > 1)
 
 
-#: Nouns of a time phrase ("about six weeks before that", "a year ago").
-_TIME_NOUNS = {"second", "minute", "hour", "day", "night", "week", "fortnight", "month",
-               "year", "decade", "while", "bit", "time"}
+#: Nouns of a time phrase ("about six weeks before that", "a year ago", "a while back").
+_TIME_NOUNS = TIME_UNITS | {"while", "bit"}
 
 
 def _misheard_filler(sent) -> set[int]:
